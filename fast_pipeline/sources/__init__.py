@@ -1,0 +1,1 @@
+"""One folder per publication. See `fast_pipeline.core.source` for the contract."""
