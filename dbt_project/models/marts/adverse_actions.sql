@@ -1,0 +1,43 @@
+-- One row per action: its latest published state, with when it was first and last seen and, if it has
+-- disappeared from the publisher's list, the edition it vanished in (status then becomes 'removed').
+with latest as (
+    select *
+    from {{ ref('int_actions__unioned') }}
+    qualify row_number() over (partition by action_id order by edition_seq desc) = 1
+)
+select
+    l.action_id,
+    l.source_id,
+    l.action_type,
+    l.authority,
+    l.jurisdiction,
+    l.legal_basis,
+    l.party_record_id,
+    l.party_name,
+    l.party_kind,
+    l.party_identifiers,
+    l.party_aliases,
+    l.party_former_names,
+    l.related_parties,
+    l.party_country,
+    l.party_address,
+    l.goods,
+    l.sector_code,
+    l.sector_scheme,
+    l.workers_affected,
+    l.status_raw,
+    case when p.removed_in_edition is not null then 'removed' else l.status end as status,
+    l.action_date,
+    l.listed_date,
+    l.effective_date,
+    l.ended_date,
+    p.first_seen_edition,
+    p.last_seen_edition,
+    p.removed_in_edition,
+    l.natural_key,
+    l.details,
+    l.source_url,
+    l.source_sha256,
+    l.source_locator
+from latest as l
+join {{ ref('int_actions__presence') }} as p using (source_id, action_id)

@@ -1,0 +1,1 @@
+{{ stage_actions('us_cbp_wro__actions') }}

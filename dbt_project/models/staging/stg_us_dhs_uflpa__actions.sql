@@ -1,0 +1,1 @@
+{{ stage_actions('us_dhs_uflpa__actions') }}

@@ -1,0 +1,1 @@
+{{ stage_actions('us_dol_ilab__actions') }}

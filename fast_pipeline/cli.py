@@ -1,0 +1,168 @@
+"""The `fast-pipeline` command. Exit code 0 only when everything asked for succeeded."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from fast_pipeline.core.errors import PipelineError
+from fast_pipeline.settings import Settings
+from fast_pipeline.sources.registry import SOURCE_IDS, get_source
+
+
+def cmd_prepare(args, settings: Settings) -> int:
+    from fast_pipeline.environment import ensure_dbt_manifest, prepare_environment
+
+    prepare_environment(settings)
+    path = ensure_dbt_manifest(force=args.force)
+    print(f"dbt manifest ready: {path}")
+    print(f"Dagster instance: {settings.dagster_home}")
+    return 0
+
+
+def cmd_build(args, settings: Settings) -> int:
+    from fast_pipeline.build import run_build
+
+    if args.source:
+        unknown = [s for s in args.source if s not in SOURCE_IDS]
+        if unknown:
+            print(f"unknown source(s): {', '.join(unknown)}; known: {', '.join(SOURCE_IDS)}", file=sys.stderr)
+            return 2
+    mode = f"mirror {settings.mirror}" if settings.mirror else "publishers over HTTP"
+    print(f"fast-pipeline build: {len(args.source or SOURCE_IDS)} source(s) from {mode}; data in {settings.data_dir}")
+    report = run_build(settings, args.source, publish=not args.no_release)
+    print()
+    print("summary")
+    for rep in report.sources:
+        status = "FAILED" if rep.errors else ("HELD BACK" if rep.held_back else "ok")
+        print(f"  {rep.source_id:<20} {status:<9} new editions: {len(rep.new_editions):>2}  processed: "
+              f"{len(rep.processed):>2}  {rep.seconds:6.1f}s")
+        for err in rep.errors:
+            print(f"      error: {err}")
+    for err in report.errors:
+        print(f"  error: {err}")
+    print(f"  warehouse: {settings.duckdb_path}")
+    if report.release:
+        print(f"  release:   {settings.releases_dir / report.release}")
+    return 0 if report.ok else 1
+
+
+def cmd_parse(args, settings: Settings) -> int:
+    from fast_pipeline.core import parsing
+    from fast_pipeline.core.source import local_source_file
+
+    source = get_source(args.source_id)
+    file = local_source_file(source.source_id, Path(args.file))
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as cache:  # a researcher's file is not added to our cache
+        frame = parsing.parse_validated(source, file, Path(cache))
+        if args.canonical:
+            frame, _ = parsing.normalise_edition(source, frame, "local")
+            failures = parsing.canonical_schema_failures(frame)
+            if failures:
+                raise PipelineError(source.source_id, file.file_name, f"canonical rows break the schema: {failures}")
+    frame = frame.drop(columns=["edition"], errors="ignore")
+    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+    try:
+        if args.format == "jsonl":
+            for record in frame.to_dict(orient="records"):
+                out.write(json.dumps({k: (None if _isna(v) else v) for k, v in record.items()},
+                                     ensure_ascii=False, default=str) + "\n")
+        else:
+            frame.to_csv(out, index=False, lineterminator="\n")
+    finally:
+        if args.output:
+            out.close()
+    print(f"{source.source_id}: {file.file_name}: {len(frame)} rows", file=sys.stderr)
+    return 0
+
+
+def _isna(value) -> bool:
+    try:
+        return bool(value != value)  # NaN / NA
+    except (TypeError, ValueError):
+        return False
+
+
+def cmd_sources(args, settings: Settings) -> int:
+    from datetime import date
+
+    from fast_pipeline.core import warehouse
+
+    table = warehouse.editions_table(settings.duckdb_path)
+    print(f"{'source':<20} {'last edition':<28} {'edition date':<12} {'actions':>7}  {'age (days)':>10}  title")
+    for sid in SOURCE_IDS:
+        meta = get_source(sid).metadata
+        rows = table[(table["source_id"] == sid) & table["gate_passed"]] if len(table) else table
+        if len(rows):
+            last = rows.iloc[-1]
+            when = last["edition_date"] or ""
+            age = (date.today() - date.fromisoformat(when)).days if when else ""
+            print(f"{sid:<20} {last['edition']:<28} {when:<12} {int(last['action_rows']):>7}  {age!s:>10}  {meta.title}")
+        else:
+            print(f"{sid:<20} {'(none yet)':<28} {'':<12} {'':>7}  {'':>10}  {meta.title}")
+    return 0
+
+
+def cmd_releases(args, settings: Settings) -> int:
+    from fast_pipeline.release import list_releases
+
+    releases = list_releases(settings)
+    if not releases:
+        print("no releases yet: run `fast-pipeline build`")
+    for rel in releases:
+        counts = ", ".join(f"{k}={v}" for k, v in rel["counts"].items())
+        print(f"{rel['version']:<14} {counts}")
+    return 0
+
+
+def cmd_release(args, settings: Settings) -> int:
+    from fast_pipeline.environment import prepare_environment
+    from fast_pipeline.release import write_release
+
+    prepare_environment(settings)
+    result = write_release(settings)
+    print(f"release {result.version}: {'written to ' + str(result.path) if result.created else result.note}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fast-pipeline", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    pr = sub.add_parser("prepare", help="prepare the dbt manifest and the Dagster instance")
+    pr.add_argument("--force", action="store_true", help="re-run dbt parse even if the manifest is fresh")
+    pr.set_defaults(func=cmd_prepare)
+    b = sub.add_parser("build", help="acquire, parse, normalise, build the warehouse and write a release")
+    b.add_argument("--source", action="append", metavar="ID", help="only this source (repeatable)")
+    b.add_argument("--no-release", action="store_true", help="stop after loading the raw warehouse tables")
+    b.set_defaults(func=cmd_build)
+    p = sub.add_parser("parse", help="parse one local file of a source and print its validated table")
+    p.add_argument("source_id", choices=SOURCE_IDS)
+    p.add_argument("file")
+    p.add_argument("--format", choices=("csv", "jsonl"), default="csv")
+    p.add_argument("-o", "--output", help="write here instead of standard output")
+    p.add_argument("--canonical", action="store_true", help="print canonical adverse_action rows instead")
+    p.set_defaults(func=cmd_parse)
+    sub.add_parser("sources", help="each source with its last edition, row count and freshness").set_defaults(func=cmd_sources)
+    sub.add_parser("releases", help="list releases with their counts").set_defaults(func=cmd_releases)
+    sub.add_parser("release", help="write a release from the current warehouse").set_defaults(func=cmd_release)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env()
+    try:
+        return args.func(args, settings)
+    except PipelineError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

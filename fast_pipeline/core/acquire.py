@@ -1,0 +1,159 @@
+"""Acquisition: publisher (HTTP) or mirror directory -> content check -> raw archive -> new editions.
+
+Both paths produce the same `Download` objects and go through the same checks and archive writes; the
+mirror only replaces the network (`FAST_SOURCE_MIRROR=DIR` reads `DIR/<source_id>/<edition>/<file>`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from fast_pipeline.core.archive import Archive, ManifestRow
+from fast_pipeline.core.content_check import check_content
+from fast_pipeline.core.errors import AcquisitionError, PipelineError
+from fast_pipeline.core.http import Download, HttpClient
+from fast_pipeline.core.source import Source, SourceFile
+
+MIRROR_FORMATS = {"pdf", "xlsx", "xls", "csv", "txt", "html", "htm", "xml"}
+
+
+@dataclass
+class Candidate:
+    """Files fetched together, not yet archived: one possible new edition."""
+
+    label: str | None
+    files: list[tuple[Download, str, str]]  # (download, file_name, file_format)
+    origin: str
+    retrieved_at: str
+
+
+@dataclass
+class AcquisitionResult:
+    source_id: str
+    new_editions: list[str] = field(default_factory=list)
+    known_editions: list[str] = field(default_factory=list)
+    new_files: int = 0
+    error: PipelineError | None = None
+    note: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _utc_now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _copy_to_tmp(path: Path, tmp_dir: Path) -> Download:
+    """The mirror's stand-in for an HTTP download: a temporary copy, hashed while copying."""
+    digest = hashlib.sha256()
+    fd, tmp_name = tempfile.mkstemp(prefix=".mirror-", dir=tmp_dir)
+    with open(path, "rb") as src, open(fd, "wb") as out:
+        for chunk in iter(lambda: src.read(1 << 16), b""):
+            digest.update(chunk)
+            out.write(chunk)
+    size = Path(tmp_name).stat().st_size
+    return Download(url=path.as_uri(), status=200, headers={}, path=Path(tmp_name), sha256=digest.hexdigest(), size=size)
+
+
+def mirror_candidates(source: Source, mirror: Path, tmp_dir: Path) -> list[Candidate]:
+    """Every edition folder the mirror holds for this source, oldest label first."""
+    root = mirror / source.source_id
+    if not root.is_dir():
+        return []
+    out = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+        if not files:
+            continue
+        mtime = max(p.stat().st_mtime for p in files)
+        retrieved = datetime.fromtimestamp(int(mtime), timezone.utc).isoformat().replace("+00:00", "Z")
+        fetched = []
+        for p in files:
+            fmt = p.suffix.lstrip(".").lower()
+            if fmt not in MIRROR_FORMATS:
+                continue
+            fetched.append((_copy_to_tmp(p, tmp_dir), p.name, "html" if fmt == "htm" else fmt))
+        out.append(Candidate(label=folder.name, files=fetched, origin="mirror", retrieved_at=retrieved))
+    return out
+
+
+def http_candidates(source: Source, http: HttpClient, tmp_dir: Path) -> list[Candidate]:
+    """The publisher's current edition: discover the links, download each file."""
+    remote = source.discover(http)
+    if not remote:
+        raise AcquisitionError(source.source_id, None, "the landing page lists no files (page layout changed?)")
+    retrieved = _utc_now()
+    files = [(http.download(r.url, tmp_dir, source_id=source.source_id, file_name=r.file_name), r.file_name, r.file_format)
+             for r in remote]
+    return [Candidate(label=None, files=files, origin="http", retrieved_at=retrieved)]
+
+
+def _label_for(source: Source, cand: Candidate) -> str:
+    if cand.label:
+        return cand.label
+    probe = [SourceFile(source_id=source.source_id, edition="?", path=d.path, file_name=name,
+                        file_format=fmt, sha256=d.sha256, url=d.url) for d, name, fmt in cand.files]
+    label = source.edition_label(probe)
+    if label:
+        return label
+    content = hashlib.sha256("".join(sorted(d.sha256 for d, _, _ in cand.files)).encode()).hexdigest()
+    return f"{cand.retrieved_at[:10]}_{content[:8]}"
+
+
+def acquire(source: Source, archive: Archive, *, http: HttpClient | None = None, mirror: Path | None = None) -> AcquisitionResult:
+    """Fetch the source's editions and archive the new ones. Errors are returned, not raised, so that
+    one failing publisher never stops the others."""
+    result = AcquisitionResult(source.source_id)
+    sid = source.source_id
+    archive.root.mkdir(parents=True, exist_ok=True)
+    tmp_dir = Path(tempfile.mkdtemp(prefix=".incoming-", dir=archive.root))
+    try:
+        if mirror is not None:
+            candidates = mirror_candidates(source, mirror, tmp_dir)
+            if not candidates:
+                result.note = f"no editions under {mirror / sid}"
+        else:
+            candidates = http_candidates(source, http or HttpClient(), tmp_dir)
+        existing = archive.editions(sid)
+        known_sets = {frozenset(r.sha256 for r in rows): label for label, rows in existing.items()}
+        for cand in candidates:
+            for dl, name, fmt in cand.files:
+                check_content(dl.path.read_bytes(), fmt, source_id=sid, file_name=name)
+            shas = frozenset(d.sha256 for d, _, _ in cand.files)
+            label = _label_for(source, cand)
+            if shas in known_sets:
+                result.known_editions.append(known_sets[shas])
+                continue
+            if label in existing:
+                if cand.origin == "mirror":
+                    raise AcquisitionError(sid, None, f"mirror edition {label!r} differs from the archived edition "
+                                                      "of that name; archived editions are never rewritten")
+                label = f"{label}_{hashlib.sha256(''.join(sorted(shas)).encode()).hexdigest()[:8]}"
+            rows = []
+            for dl, name, fmt in cand.files:
+                if not archive.has_object(dl.sha256):
+                    result.new_files += 1
+                archive.store_object(dl.path, dl.sha256, source_id=sid, file_name=name)
+                rows.append(ManifestRow(source_id=sid, edition=label, file_name=name, file_format=fmt,
+                                        sha256=dl.sha256, size=dl.size, retrieved_at=cand.retrieved_at,
+                                        url=None if cand.origin == "mirror" else dl.url,
+                                        http_status=dl.status if cand.origin == "http" else None,
+                                        http_headers=dl.headers, origin=cand.origin))
+            archive.add_edition(rows)
+            existing[label] = rows
+            known_sets[shas] = label
+            result.new_editions.append(label)
+    except PipelineError as exc:
+        result.error = exc
+    except Exception as exc:  # a bug in a source's discover/edition_label must still name the source
+        result.error = AcquisitionError(sid, None, f"{type(exc).__name__}: {exc}")
+    finally:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+    return result

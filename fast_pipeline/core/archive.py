@@ -1,0 +1,136 @@
+"""The raw archive: every acquired file kept once under its sha256, with a manifest of editions.
+
+Layout under `data/archive/`:
+- `objects/<aa>/<sha256>`: the bytes, read-only, never rewritten or deleted;
+- `manifest.jsonl`: one row per file of an edition (source, edition, file name, format, URL, retrieved_at,
+  HTTP status and headers that matter, size, sha256). Rewritten whole through a temporary file and an atomic
+  rename, so a crash leaves either the old or the new manifest, never a torn one.
+
+An edition is the set of files acquired together from one publisher state. Acquiring the same bytes again
+adds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from fast_pipeline.core.errors import ArchiveError
+from fast_pipeline.core.source import SourceFile
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    source_id: str
+    edition: str
+    file_name: str
+    file_format: str
+    sha256: str
+    size: int
+    retrieved_at: str
+    url: str | None = None
+    http_status: int | None = None
+    http_headers: dict[str, str] = field(default_factory=dict)
+    origin: str = "http"  # http | mirror
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Archive:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.objects = self.root / "objects"
+        self.manifest_path = self.root / "manifest.jsonl"
+
+    # --- reading -------------------------------------------------------------------------------------
+    def rows(self) -> list[ManifestRow]:
+        if not self.manifest_path.exists():
+            return []
+        out = []
+        for n, line in enumerate(self.manifest_path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                try:
+                    out.append(ManifestRow(**json.loads(line)))
+                except (ValueError, TypeError) as exc:
+                    raise ArchiveError(None, str(self.manifest_path), f"manifest line {n} is unreadable: {exc}")
+        return out
+
+    def object_path(self, sha256: str) -> Path:
+        return self.objects / sha256[:2] / sha256
+
+    def has_object(self, sha256: str) -> bool:
+        return self.object_path(sha256).exists()
+
+    def editions(self, source_id: str) -> dict[str, list[ManifestRow]]:
+        """Edition label -> its files, in the order editions were archived."""
+        out: dict[str, list[ManifestRow]] = {}
+        for row in self.rows():
+            if row.source_id == source_id:
+                out.setdefault(row.edition, []).append(row)
+        return out
+
+    def source_files(self, source_id: str, edition: str) -> list[SourceFile]:
+        rows = self.editions(source_id).get(edition)
+        if not rows:
+            raise ArchiveError(source_id, None, f"edition {edition!r} is not in the archive")
+        return [self.as_source_file(r) for r in rows]
+
+    def as_source_file(self, row: ManifestRow) -> SourceFile:
+        path = self.object_path(row.sha256)
+        if not path.exists():
+            raise ArchiveError(row.source_id, row.file_name, f"archived object {row.sha256} is missing")
+        return SourceFile(source_id=row.source_id, edition=row.edition, path=path, file_name=row.file_name,
+                          file_format=row.file_format, sha256=row.sha256, url=row.url,
+                          retrieved_at=row.retrieved_at)
+
+    # --- writing -------------------------------------------------------------------------------------
+    def store_object(self, tmp_file: Path, sha256: str, *, source_id: str, file_name: str) -> Path:
+        """Move a completed download into the object store (a no-op when the bytes are known)."""
+        dest = self.object_path(sha256)
+        if dest.exists():
+            tmp_file.unlink(missing_ok=True)
+            return dest
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            staging = dest.parent / f".{sha256}.partial"
+            shutil.move(str(tmp_file), staging)
+            os.chmod(staging, 0o444)
+            os.replace(staging, dest)
+        except OSError as exc:
+            for leftover in (dest.parent / f".{sha256}.partial", tmp_file):
+                leftover.unlink(missing_ok=True)
+            raise ArchiveError(source_id, file_name, f"could not write the archive at {dest.parent}: {exc}") from exc
+        return dest
+
+    def add_edition(self, rows: list[ManifestRow]) -> None:
+        """Record one edition's files in the manifest. The objects must already be stored."""
+        existing = self.rows()
+        known = {(r.source_id, r.edition) for r in existing}
+        for row in rows:
+            if (row.source_id, row.edition) in known:
+                raise ArchiveError(row.source_id, row.file_name,
+                                   f"edition {row.edition!r} is already archived; editions are never rewritten")
+            if not self.has_object(row.sha256):
+                raise ArchiveError(row.source_id, row.file_name, f"object {row.sha256} was not stored first")
+        text = "".join(json.dumps(asdict(r), ensure_ascii=False, sort_keys=True) + "\n" for r in [*existing, *rows])
+        try:
+            _atomic_write(self.manifest_path, text.encode("utf-8"))
+        except OSError as exc:
+            raise ArchiveError(rows[0].source_id if rows else None, str(self.manifest_path),
+                               f"could not write the archive manifest: {exc}") from exc

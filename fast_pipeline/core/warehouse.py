@@ -1,0 +1,124 @@
+"""The embedded DuckDB warehouse: the Python side writes the `raw` schema, dbt builds everything else.
+
+Tables written here, one set per source (dbt sources are declared over them):
+- `raw.<source_id>__parsed`: every edition's parsed rows, in the source's own vocabulary;
+- `raw.<source_id>__actions`: every edition's canonical rows;
+- `raw.editions`: one row per (source, edition) with dates, counts, cross-check and gate results.
+Each edition is replaced as a unit (delete + insert in one transaction), which is what a Dagster partition is.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from fast_pipeline.core.canonical import empty_actions
+
+EDITIONS_DDL = """
+create table if not exists raw.editions (
+    source_id varchar not null,
+    edition varchar not null,
+    parser_version varchar,
+    edition_date varchar,
+    retrieved_at varchar,
+    files varchar,
+    primary_file varchar,
+    parsed_rows bigint,
+    action_rows bigint,
+    files_from_cache bigint,
+    cross_check_issues varchar,
+    gate_passed boolean,
+    gate_reasons varchar,
+    primary key (source_id, edition)
+)
+"""
+
+
+@contextmanager
+def connect(path: Path, read_only: bool = False):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def ensure_tables(path: Path, source_ids: list[str]) -> None:
+    """Create the raw schema, and an empty actions table for every registered source, so that dbt's
+    staging models exist even for a source with no edition yet."""
+    with connect(path) as con:
+        con.execute("create schema if not exists raw")
+        con.execute(EDITIONS_DDL)
+        template = empty_actions()
+        con.register("template", template)
+        for sid in source_ids:
+            con.execute(f'create table if not exists raw."{sid}__actions" as select * from template')
+        con.unregister("template")
+
+
+def _replace_partition(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, edition: str) -> None:
+    con.register("incoming", frame)
+    try:
+        con.execute(f"create table if not exists {table} as select * from incoming limit 0")
+        have = {r[0] for r in con.execute(f"select column_name from (describe {table})").fetchall()}
+        for col in frame.columns:
+            if col not in have:  # a parser version added a field: widen the table, keep older editions
+                dtype = con.execute(f'select typeof("{col}") from incoming limit 1').fetchone()
+                con.execute(f'alter table {table} add column "{col}" {dtype[0] if dtype else "varchar"}')
+        con.execute(f"delete from {table} where edition = ?", [edition])
+        con.execute(f"insert into {table} by name select * from incoming")
+    finally:
+        con.unregister("incoming")
+
+
+def write_edition(path: Path, source_id: str, edition: str, *, parsed: pd.DataFrame | None = None,
+                  actions: pd.DataFrame | None = None, edition_row: dict | None = None) -> None:
+    with connect(path) as con:
+        con.execute("begin")
+        try:
+            if parsed is not None:
+                _replace_partition(con, f'raw."{source_id}__parsed"', parsed, edition)
+            if actions is not None:
+                _replace_partition(con, f'raw."{source_id}__actions"', actions, edition)
+            if edition_row is not None:
+                con.execute("delete from raw.editions where source_id = ? and edition = ?", [source_id, edition])
+                cols = list(edition_row)
+                con.execute(f"insert into raw.editions ({', '.join(cols)}) values ({', '.join('?' * len(cols))})",
+                            [edition_row[c] for c in cols])
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+
+
+def previous_published_rows(path: Path, source_id: str, edition: str, edition_date: str | None) -> int | None:
+    """Action count of the latest published edition that precedes this one (by edition date, then label)."""
+    if not path.exists():
+        return None
+    with connect(path, read_only=True) as con:
+        row = con.execute(
+            """select action_rows from raw.editions
+               where source_id = ? and gate_passed and edition <> ?
+                 and (coalesce(edition_date, edition), edition) < (coalesce(?, ?), ?)
+               order by coalesce(edition_date, edition) desc, edition desc limit 1""",
+            [source_id, edition, edition_date, edition, edition]).fetchone()
+    return int(row[0]) if row else None
+
+
+def editions_table(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        return pd.DataFrame()
+    with connect(path, read_only=True) as con:
+        try:
+            frame = con.execute("select * from raw.editions order by source_id, coalesce(edition_date, edition), edition").df()
+        except duckdb.CatalogException:
+            return pd.DataFrame()
+    for col in ("files", "cross_check_issues", "gate_reasons"):
+        if col in frame:
+            frame[col] = frame[col].map(lambda v: json.loads(v) if isinstance(v, str) else v)
+    return frame

@@ -1,0 +1,24 @@
+"""Everything Dagster loads, gathered in one place; no logic of its own."""
+
+from dagster import Definitions, define_asset_job
+
+from fast_pipeline.orchestration.dbt_assets import dbt_resource, editions_registry, warehouse_models
+from fast_pipeline.orchestration.release_assets import release
+from fast_pipeline.orchestration.resources import PipelineResource
+from fast_pipeline.orchestration.source_assets import build_source_definitions
+from fast_pipeline.sources.registry import all_sources
+
+_per_source = [build_source_definitions(s) for s in all_sources()]
+
+publish_job = define_asset_job(
+    "publish", selection=[warehouse_models, release],
+    description="Rebuild the dbt models over the warehouse and write a release.",
+)
+
+defs = Definitions(
+    assets=[a for s in _per_source for a in s.assets] + [editions_registry, warehouse_models, release],
+    jobs=[j for s in _per_source for j in (s.edition_job, s.acquisition_job)] + [publish_job],
+    sensors=[s.sensor for s in _per_source],
+    schedules=[s.schedule for s in _per_source],
+    resources={"pipeline": PipelineResource(), "dbt": dbt_resource()},
+)

@@ -1,0 +1,58 @@
+"""Process environment for Dagster and dbt: instance under data/, telemetry off, manifest prepared."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fast_pipeline.settings import DBT_PROJECT_DIR, Settings
+
+DAGSTER_YAML = """\
+# Written by fast-pipeline. The instance lives under data/ (or $DAGSTER_HOME), never in the home directory.
+telemetry:
+  enabled: false
+run_coordinator:
+  module: dagster.core.run_coordinator
+  class: QueuedRunCoordinator
+  config:
+    max_concurrent_runs: 1  # the embedded DuckDB has one writer at a time
+"""
+
+DBT_INPUTS = ("models", "macros", "tests", "seeds", "dbt_project.yml", "profiles.yml")
+
+
+def prepare_environment(settings: Settings) -> None:
+    """Export what Dagster and dbt read from the environment, before either is imported."""
+    home = settings.dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    os.environ["DAGSTER_HOME"] = str(home)
+    os.environ["FAST_DUCKDB_PATH"] = str(settings.duckdb_path)
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+
+
+def _newest_mtime(root: Path) -> float:
+    newest = 0.0
+    for name in DBT_INPUTS:
+        p = root / name
+        paths = p.rglob("*") if p.is_dir() else [p]
+        newest = max([newest, *(q.stat().st_mtime for q in paths if q.is_file())])
+    return newest
+
+
+def ensure_dbt_manifest(force: bool = False) -> Path:
+    """`dbt parse` when the manifest is missing or older than the dbt project; @dbt_assets needs it at import."""
+    manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
+    if force or not manifest.exists() or manifest.stat().st_mtime < _newest_mtime(DBT_PROJECT_DIR):
+        from dbt.cli.main import dbtRunner
+
+        os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+        result = dbtRunner().invoke(["parse", "--project-dir", str(DBT_PROJECT_DIR),
+                                     "--profiles-dir", str(DBT_PROJECT_DIR), "--quiet"])
+        if not result.success:
+            raise RuntimeError(f"dbt parse failed: {result.exception}")
+        manifest.touch()
+    return manifest

@@ -1,0 +1,62 @@
+"""dbt models as Dagster assets, wired to the Python assets so both appear in one lineage graph.
+
+dbt sources `raw.<source_id>__actions` are the `<source_id>/actions` assets; `raw.editions` is written by all
+of them together. dbt tests appear as asset checks.
+"""
+
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, AutomationCondition
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from fast_pipeline.orchestration.resources import PipelineResource
+from fast_pipeline.orchestration.source_assets import ALL_ACTIONS_KEYS
+from fast_pipeline.settings import DBT_PROJECT_DIR
+
+DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+EDITIONS_KEY = AssetKey(["raw", "editions"])
+
+editions_registry = AssetSpec(
+    EDITIONS_KEY, deps=ALL_ACTIONS_KEYS, group_name="warehouse", kinds={"duckdb"},
+    description="raw.editions: one row per archived edition with counts, cross-check and publish-gate results; "
+                "written by every source's actions asset.",
+)
+
+
+class Translator(DagsterDbtTranslator):
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            table = dbt_resource_props["name"]
+            if table == "editions":
+                return EDITIONS_KEY
+            source_id, _, kind = table.partition("__")
+            return AssetKey([source_id, kind])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return "warehouse"
+
+    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> AutomationCondition | None:
+        return AutomationCondition.eager()
+
+
+if not DBT_PROJECT.manifest_path.exists():
+    raise FileNotFoundError(
+        f"dbt manifest missing at {DBT_PROJECT.manifest_path}: run `fast-pipeline prepare` (or ./dev build / ./dev test)"
+    )
+
+
+@dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=Translator())
+def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineResource):
+    """Build and test every dbt model over the embedded DuckDB warehouse."""
+    settings = pipeline.settings()  # exports FAST_DUCKDB_PATH for the dbt profile
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+    context.log.info(f"dbt build against {settings.duckdb_path}")
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=DBT_PROJECT)

@@ -1,0 +1,92 @@
+"""The HTTP path against a loopback server: real files, and every way a publisher misbehaves."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from fast_pipeline.core.errors import AcquisitionError
+from fast_pipeline_tests.conftest import saved_file
+from fast_pipeline_tests.support.http_server import Reply
+
+PDF = saved_file("br_mte_lista_suja", "2024-12-04_pdf")
+
+
+def _tmp_leftovers(tmp_path):
+    return [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_download_streams_real_file_with_hash_and_headers(loopback, fast_http, tmp_path):
+    import hashlib
+
+    data = PDF.read_bytes()
+    loopback.routes.set("/cadastro.pdf", Reply(200, data, {"Content-Type": "application/pdf", "ETag": '"abc"'}))
+    dl = fast_http.download(loopback.url("/cadastro.pdf"), tmp_path, source_id="s", file_name="cadastro.pdf")
+    assert dl.sha256 == hashlib.sha256(data).hexdigest()
+    assert dl.size == len(data) and dl.path.read_bytes() == data
+    assert dl.headers["Content-Type"] == "application/pdf" and dl.headers["ETag"] == '"abc"'
+    assert loopback.routes.user_agents[-1].startswith("fast-pipeline/")
+
+
+def test_403_is_a_clear_error_without_retry(loopback, fast_http, tmp_path):
+    loopback.routes.set("/f.csv", Reply(403, b"Forbidden"))
+    with pytest.raises(AcquisitionError, match=r"br_x: f\.csv: HTTP 403 .*refuses this client"):
+        fast_http.download(loopback.url("/f.csv"), tmp_path, source_id="br_x", file_name="f.csv")
+    assert loopback.routes.hits["/f.csv"] == 1
+    assert _tmp_leftovers(tmp_path) == []
+
+
+def test_404_names_the_url(loopback, fast_http, tmp_path):
+    with pytest.raises(AcquisitionError, match=r"HTTP 404 from http://127\.0\.0\.1:\d+/missing\.pdf"):
+        fast_http.download(loopback.url("/missing.pdf"), tmp_path, source_id="s", file_name="missing.pdf")
+
+
+def test_500_then_success_is_retried(loopback, fast_http, tmp_path):
+    loopback.routes.set("/f.pdf", Reply(500, b"oops"), Reply(503, b"busy"), Reply(200, b"%PDF-1.4 ok %%EOF"))
+    dl = fast_http.download(loopback.url("/f.pdf"), tmp_path, source_id="s", file_name="f.pdf")
+    assert dl.path.read_bytes() == b"%PDF-1.4 ok %%EOF"
+    assert loopback.routes.hits["/f.pdf"] == 3
+
+
+def test_persistent_500_gives_up_after_bounded_attempts(loopback, fast_http, tmp_path):
+    loopback.routes.set("/f.pdf", Reply(500, b"oops"))
+    with pytest.raises(AcquisitionError, match=r"gave up after 3 attempts: HTTP 500"):
+        fast_http.download(loopback.url("/f.pdf"), tmp_path, source_id="s", file_name="f.pdf")
+    assert loopback.routes.hits["/f.pdf"] == 3
+
+
+def test_timeout(loopback, fast_http, tmp_path):
+    loopback.routes.set("/slow.csv", Reply(200, b"a;b", delay=3))
+    with pytest.raises(AcquisitionError, match="timed out"):
+        fast_http.download(loopback.url("/slow.csv"), tmp_path, source_id="s", file_name="slow.csv")
+
+
+def test_connection_refused(fast_http, tmp_path):
+    with socket.socket() as s:  # a port that was free a moment ago and has no listener now
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(AcquisitionError, match="could not connect"):
+        fast_http.download(f"http://127.0.0.1:{port}/f.csv", tmp_path, source_id="s", file_name="f.csv")
+
+
+def test_body_cut_off_mid_transfer_leaves_nothing(loopback, fast_http, tmp_path):
+    data = PDF.read_bytes()
+    loopback.routes.set("/f.pdf", Reply(200, data, cut_after=len(data) // 3))
+    with pytest.raises(AcquisitionError, match="cut off"):
+        fast_http.download(loopback.url("/f.pdf"), tmp_path, source_id="s", file_name="f.pdf")
+    assert _tmp_leftovers(tmp_path) == []
+
+
+def test_body_over_the_size_cap(loopback, tmp_path):
+    from fast_pipeline.core.http import HttpClient, HttpSettings
+
+    client = HttpClient(HttpSettings(retries=0, max_bytes=100_000))
+    loopback.routes.set("/big.pdf", Reply(200, PDF.read_bytes()))
+    with pytest.raises(AcquisitionError, match=r"over the 100,000-byte cap"):
+        client.download(loopback.url("/big.pdf"), tmp_path, source_id="s", file_name="big.pdf")
+    # a server that does not declare the length is stopped while streaming
+    loopback.routes.set("/big2.pdf", Reply(200, PDF.read_bytes(), no_length=True))
+    with pytest.raises(AcquisitionError, match=r"sent more than the 100,000-byte cap"):
+        client.download(loopback.url("/big2.pdf"), tmp_path, source_id="s", file_name="big2.pdf")
+    assert _tmp_leftovers(tmp_path) == []
