@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,8 +93,13 @@ def _needs_publish(settings: Settings, fingerprint: str) -> bool:
     return state.get("fingerprint") != fingerprint or not (release and (settings.releases_dir / release).is_dir())
 
 
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
 def run_build(settings: Settings, source_ids: list[str] | None = None, *, echo=print, publish: bool = True) -> BuildReport:
     prepare_environment(settings)
+    # Library chatter (each dbt node, each step) belongs in the Dagster run log, not on the terminal.
+    logging.getLogger("dagster.builtin").setLevel(logging.WARNING)
     selected = list(source_ids or SOURCE_IDS)
     archive = Archive(settings.archive_dir)
     warehouse.ensure_tables(settings.duckdb_path, list(SOURCE_IDS))
@@ -156,7 +162,7 @@ def _process_editions(settings: Settings, todo: dict[str, list[str]], reports: d
         for edition in _in_publication_order(editions):
             started = time.perf_counter()
             result = job.execute_in_process(partition_key=edition, instance=instance, raise_on_error=False,
-                                            tags={"source": sid, "trigger": "cli-build"})
+                                            run_config=QUIET, tags={"source": sid, "trigger": "cli-build"})
             failed_checks = [e for e in result.get_asset_check_evaluations() if not e.passed]
             rep.seconds += time.perf_counter() - started
             if not result.success:
@@ -207,7 +213,7 @@ def _publish(settings: Settings, report: BuildReport, fingerprint: str, echo) ->
 
     started = time.perf_counter()
     result = defs.resolve_job_def("publish").execute_in_process(instance=DagsterInstance.get(), raise_on_error=False,
-                                                                tags={"trigger": "cli-build"})
+                                                                run_config=QUIET, tags={"trigger": "cli-build"})
     failed_tests = [e for e in result.get_asset_check_evaluations() if not e.passed]
     if not result.success or failed_tests:
         reason = _failure_reason(result) or "; ".join(f"{c.asset_key.to_user_string()}:{c.check_name}" for c in failed_tests)

@@ -55,15 +55,12 @@ def cmd_parse(args, settings: Settings) -> int:
 
     source = get_source(args.source_id)
     file = local_source_file(source.source_id, Path(args.file))
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as cache:  # a researcher's file is not added to our cache
-        frame = parsing.parse_validated(source, file, Path(cache))
-        if args.canonical:
-            frame, _ = parsing.normalise_edition(source, frame, "local")
-            failures = parsing.canonical_schema_failures(frame)
-            if failures:
-                raise PipelineError(source.source_id, file.file_name, f"canonical rows break the schema: {failures}")
+    frame = parsing.parse_validated(source, file)  # a researcher's file is not added to our cache
+    if args.canonical:
+        frame, _ = parsing.normalise_edition(source, frame, "local")
+        failures = parsing.canonical_schema_failures(frame)
+        if failures:
+            raise PipelineError(source.source_id, file.file_name, f"canonical rows break the schema: {failures}")
     frame = frame.drop(columns=["edition"], errors="ignore")
     out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
     try:

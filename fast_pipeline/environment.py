@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import asdict
 from pathlib import Path
 
 from fast_pipeline.settings import DBT_PROJECT_DIR, Settings
@@ -29,7 +30,15 @@ def prepare_environment(settings: Settings) -> None:
     if not config.exists():
         config.write_text(DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
+    # In-process Dagster runs build their resources from the environment: hand them these settings.
+    os.environ["FAST_DATA_DIR"] = str(settings.data_dir)
     os.environ["FAST_DUCKDB_PATH"] = str(settings.duckdb_path)
+    if settings.mirror:
+        os.environ["FAST_SOURCE_MIRROR"] = str(settings.mirror)
+    else:
+        os.environ.pop("FAST_SOURCE_MIRROR", None)
+    for name, value in asdict(settings.http).items():
+        os.environ[f"FAST_HTTP_{name.upper()}"] = str(value)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 

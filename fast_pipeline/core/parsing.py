@@ -57,14 +57,7 @@ def canonical_schema_failures(actions: pd.DataFrame) -> str | None:
     return None
 
 
-def parse_file_cached(source: Source, file: SourceFile, cache_dir: Path) -> tuple[pd.DataFrame, bool]:
-    """The parse of one file (with provenance columns) and whether it came from the cache.
-
-    Not validated here: validation is the asset check's job, and the CLI's `parse_validated`."""
-    path = _cache_path(cache_dir, source, file)
-    if path.exists():
-        frame = pd.read_parquet(path)
-        return _with_provenance(frame, file), True
+def _parse(source: Source, file: SourceFile) -> pd.DataFrame:
     try:
         frame = source.parse_file(file)
     except PipelineError:
@@ -73,21 +66,32 @@ def parse_file_cached(source: Source, file: SourceFile, cache_dir: Path) -> tupl
         raise ParseError(source.source_id, file.file_name, f"parser crashed: {type(exc).__name__}: {exc}") from exc
     if frame.empty:
         raise ParseError(source.source_id, file.file_name, "the file holds no data rows")
-    frame = _with_provenance(frame, file)
+    return frame
+
+
+def parse_file_cached(source: Source, file: SourceFile, cache_dir: Path) -> tuple[pd.DataFrame, bool]:
+    """The parse of one file (with provenance columns) and whether it came from the cache.
+
+    Not validated here: validation is the asset check's job, and `parse_validated`'s."""
+    path = _cache_path(cache_dir, source, file)
+    if path.exists():
+        return _with_provenance(pd.read_parquet(path), file), True
+    frame = _with_provenance(_parse(source, file), file)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".parse-", dir=path.parent)
     os.close(fd)
     try:
-        frame.drop(columns=["edition"]).to_parquet(tmp, index=False)
+        frame.drop(columns=["edition", "source_url"]).to_parquet(tmp, index=False)
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
     return frame, False
 
 
-def parse_validated(source: Source, file: SourceFile, cache_dir: Path) -> pd.DataFrame:
-    """Parse one file and raise ValidationError if the result breaks the source's schema."""
-    frame, _ = parse_file_cached(source, file, cache_dir)
+def parse_validated(source: Source, file: SourceFile) -> pd.DataFrame:
+    """Parse one file as the pipeline does (provenance added, no cache) and raise ValidationError if the
+    result breaks the source's schema. For the CLI's `parse` and for tests."""
+    frame = _with_provenance(_parse(source, file), file)
     failures = parsed_schema_failures(source, frame)
     if failures:
         raise ValidationError(source.source_id, file.file_name, f"parsed table breaks its schema: {failures}")
@@ -100,6 +104,7 @@ def _with_provenance(frame: pd.DataFrame, file: SourceFile) -> pd.DataFrame:
     frame["source_file"] = file.file_name
     frame["file_format"] = file.file_format
     frame["source_sha256"] = file.sha256
+    frame["source_url"] = pd.Series([file.url] * len(frame), dtype="object", index=frame.index)
     for col in ("edition", "source_file", "file_format", "source_sha256"):
         frame[col] = frame[col].astype(str)
     return frame

@@ -29,6 +29,7 @@ PROVENANCE_COLUMNS: dict[str, pa.Column] = {
     "file_format": pa.Column(str, nullable=False),
     "source_sha256": pa.Column(str, pa.Check.str_matches(r"^[0-9a-f]{64}$"), nullable=False),
     "source_locator": pa.Column(str, pa.Check.str_length(min_value=1), nullable=False),
+    "source_url": pa.Column(str, nullable=True),
 }
 
 

@@ -6,6 +6,8 @@ of them together. dbt tests appear as asset checks.
 
 
 import os
+import sys
+from pathlib import Path
 from collections.abc import Mapping
 from typing import Any
 
@@ -59,4 +61,5 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeli
 
 
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=DBT_PROJECT)
+    """dbt from this environment (beside the running Python), whether or not the venv is on PATH."""
+    return DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=str(Path(sys.executable).with_name("dbt")))

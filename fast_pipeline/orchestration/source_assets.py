@@ -9,7 +9,6 @@ For source S (group S):
   `publish_gate` (an edition failing it is stored but held back from releases).
 """
 
-from __future__ import annotations
 
 import hashlib
 import json
@@ -60,7 +59,7 @@ def actions_key(source_id: str) -> AssetKey:
 @dataclass
 class SourceDefinitions:
     assets: list[AssetsDefinition]
-    edition_job: UnresolvedAssetJobDefinition
+    edition_job: "UnresolvedAssetJobDefinition"
     acquisition_job: UnresolvedAssetJobDefinition
     sensor: SensorDefinition
     schedule: ScheduleDefinition
