@@ -9,6 +9,7 @@ under data/dagster), so the UI shows every materialisation made from the command
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -212,13 +213,17 @@ def _publish(settings: Settings, report: BuildReport, fingerprint: str, echo) ->
     from fast_pipeline.definitions import defs
 
     started = time.perf_counter()
-    result = defs.resolve_job_def("publish").execute_in_process(instance=DagsterInstance.get(), raise_on_error=False,
-                                                                run_config=QUIET, tags={"trigger": "cli-build"})
+    dbt_log = settings.data_dir / "logs" / "dbt-build.log"
+    dbt_log.parent.mkdir(parents=True, exist_ok=True)
+    # dagster-dbt echoes every dbt event to stdout: keep it in a log file (and the Dagster run), not the terminal
+    with dbt_log.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        result = defs.resolve_job_def("publish").execute_in_process(
+            instance=DagsterInstance.get(), raise_on_error=False, run_config=QUIET, tags={"trigger": "cli-build"})
     failed_tests = [e for e in result.get_asset_check_evaluations() if not e.passed]
     if not result.success or failed_tests:
         reason = _failure_reason(result) or "; ".join(f"{c.asset_key.to_user_string()}:{c.check_name}" for c in failed_tests)
-        report.errors.append(f"publish: {reason}")
-        echo(f"publish  FAILED: {reason}")
+        report.errors.append(f"publish: {reason} (dbt log: {dbt_log})")
+        echo(f"publish  FAILED: {reason} (dbt log: {dbt_log})")
         return
     mat = result.asset_materializations_for_node("release")
     meta = mat[-1].metadata if mat else {}
