@@ -13,6 +13,10 @@ from fast_pipeline.core.errors import ContentCheckError
 
 _HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body")
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls
+# A spreadsheet of a few thousand rows unpacks to a few MB; these bounds stop a zip bomb before any parser
+# inflates it, while leaving a hundredfold margin over the largest real publication.
+MAX_UNPACKED_BYTES = 300 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
 
 
 def _looks_like_html(head: bytes) -> bool:
@@ -42,9 +46,14 @@ def check_content(data: bytes, file_format: str, *, source_id: str, file_name: s
             fail("expected an XLSX (a zip archive) but the bytes are not a zip")
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                names = set(zf.namelist())
+                infos = zf.infolist()
         except zipfile.BadZipFile as exc:
             fail(f"the XLSX is truncated or corrupt: {exc}")
+        names = {i.filename for i in infos}
+        unpacked = sum(i.file_size for i in infos)
+        packed = sum(i.compress_size for i in infos) or 1
+        if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_COMPRESSION_RATIO:
+            fail(f"the XLSX would unpack to {unpacked:,} bytes from {packed:,} (a zip bomb?); refused")
         if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
             fail("the zip archive is not an Excel workbook (no xl/ part)")
     elif fmt == "xls":

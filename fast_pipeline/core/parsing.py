@@ -17,7 +17,8 @@ import pandas as pd
 import pandera.errors
 
 from fast_pipeline.core.canonical import conform, validate_actions
-from fast_pipeline.core.errors import ParseError, PipelineError, ValidationError
+from fast_pipeline.core.content_check import check_content
+from fast_pipeline.core.errors import ContentCheckError, ParseError, PipelineError, ValidationError
 from fast_pipeline.core.source import Source, SourceFile
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,12 @@ def canonical_schema_failures(actions: pd.DataFrame) -> str | None:
 
 
 def _parse(source: Source, file: SourceFile) -> pd.DataFrame:
+    # The same check acquisition applies, so that a file given to `fast-pipeline parse` by hand (an HTML
+    # page saved as .pdf, a zip bomb named .xlsx) fails with the same clear reason before any parser runs.
+    try:
+        check_content(file.read_bytes(), file.file_format, source_id=source.source_id, file_name=file.file_name)
+    except ContentCheckError as exc:
+        raise ParseError(source.source_id, file.file_name, exc.reason) from exc
     try:
         frame = source.parse_file(file)
     except PipelineError:

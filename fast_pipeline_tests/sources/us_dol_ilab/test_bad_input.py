@@ -145,4 +145,4 @@ def test_xlsx_that_is_not_a_workbook(tmp_path, content, reason):
 
 def test_unknown_format(tmp_path):
     with pytest.raises(ParseError, match="no parser for format 'pdf'"):
-        parse(SOURCE, write(tmp_path, "list.pdf", b"%PDF-1.4"))
+        parse(SOURCE, write(tmp_path, "list.pdf", b"%PDF-1.4\n%%EOF\n"))
