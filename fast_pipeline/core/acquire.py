@@ -95,12 +95,16 @@ def http_candidates(source: Source, http: HttpClient, tmp_dir: Path) -> list[Can
     return [Candidate(label=None, files=files, origin="http", retrieved_at=retrieved)]
 
 
+def _probe(source: Source, cand: Candidate) -> list[SourceFile]:
+    """The fetched files as a source's hooks see them, before they are archived."""
+    return [SourceFile(source_id=source.source_id, edition="?", path=d.path, file_name=name,
+                       file_format=fmt, sha256=d.sha256, url=d.url) for d, name, fmt in cand.files]
+
+
 def _label_for(source: Source, cand: Candidate) -> str:
     if cand.label:
         return cand.label
-    probe = [SourceFile(source_id=source.source_id, edition="?", path=d.path, file_name=name,
-                        file_format=fmt, sha256=d.sha256, url=d.url) for d, name, fmt in cand.files]
-    label = source.edition_label(probe)
+    label = source.edition_label(_probe(source, cand))
     if label:
         return label
     content = hashlib.sha256("".join(sorted(d.sha256 for d, _, _ in cand.files)).encode()).hexdigest()
@@ -122,15 +126,16 @@ def acquire(source: Source, archive: Archive, *, http: HttpClient | None = None,
         else:
             candidates = http_candidates(source, http or HttpClient(), tmp_dir)
         existing = archive.editions(sid)
-        known_sets = {frozenset(r.sha256 for r in rows): label for label, rows in existing.items()}
+        known_sets = {frozenset(r.fingerprint or r.sha256 for r in rows): label for label, rows in existing.items()}
         for cand in candidates:
             for dl, name, fmt in cand.files:
                 check_content(dl.path.read_bytes(), fmt, source_id=sid, file_name=name)
             shas = frozenset(d.sha256 for d, _, _ in cand.files)
-            label = _label_for(source, cand)
-            if shas in known_sets:
-                result.known_editions.append(known_sets[shas])
+            fingerprints = {d.sha256: source.content_fingerprint(f) for (d, _, _), f in zip(cand.files, _probe(source, cand))}
+            if frozenset(fingerprints.values()) in known_sets:
+                result.known_editions.append(known_sets[frozenset(fingerprints.values())])
                 continue
+            label = _label_for(source, cand)
             if label in existing:
                 if cand.origin == "mirror":
                     raise AcquisitionError(sid, None, f"mirror edition {label!r} differs from the archived edition "
@@ -145,10 +150,11 @@ def acquire(source: Source, archive: Archive, *, http: HttpClient | None = None,
                                         sha256=dl.sha256, size=dl.size, retrieved_at=cand.retrieved_at,
                                         url=None if cand.origin == "mirror" else dl.url,
                                         http_status=dl.status if cand.origin == "http" else None,
-                                        http_headers=dl.headers, origin=cand.origin))
+                                        http_headers=dl.headers, origin=cand.origin,
+                                        fingerprint=None if fingerprints[dl.sha256] == dl.sha256 else fingerprints[dl.sha256]))
             archive.add_edition(rows)
             existing[label] = rows
-            known_sets[shas] = label
+            known_sets[frozenset(fingerprints.values())] = label
             result.new_editions.append(label)
     except PipelineError as exc:
         result.error = exc

@@ -36,6 +36,7 @@ class ManifestRow:
     http_status: int | None = None
     http_headers: dict[str, str] = field(default_factory=dict)
     origin: str = "http"  # http | mirror
+    fingerprint: str | None = None  # Source.content_fingerprint, when it differs from sha256
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

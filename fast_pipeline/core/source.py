@@ -121,6 +121,11 @@ class Source:
         """
         return None
 
+    def content_fingerprint(self, file: SourceFile) -> str:
+        """What must differ for a download to count as a new edition. Default: the bytes. A page whose
+        bytes change on every request (form tokens, asset hashes) overrides this with its data's text."""
+        return file.sha256
+
     # --- parsing -----------------------------------------------------------------------------------
     def parse_file(self, file: SourceFile) -> pd.DataFrame:
         """One file -> rows in the source's own vocabulary; must fill `source_locator` (page/row).

@@ -140,3 +140,31 @@ def test_mirror_edition_that_changed_bytes_is_refused(tmp_path):
     result = acquire(FakeSource("fake"), archive, mirror=tmp_path / "mirror")
     assert "never rewritten" in result.error.message
     assert tree_digest(archive.root) == before
+
+
+def test_page_that_changes_bytes_but_not_its_list_is_not_a_new_edition(loopback, fast_http, tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from fast_pipeline.sources.registry import get_source
+
+    source = get_source("us_dhs_uflpa")
+    monkeypatch.setattr(source, "metadata", replace(source.metadata, landing_url=loopback.url("/uflpa-entity-list")))
+    page = saved_file("us_dhs_uflpa", "2026-07-09_html").read_bytes()
+    archive = Archive(tmp_path / "archive")
+    loopback.routes.set("/uflpa-entity-list", Reply(200, page, {"Content-Type": "text/html; charset=UTF-8"}))
+    assert acquire(source, archive, http=fast_http).new_editions == ["2025-01-14"]
+
+    # a new form token outside the tables: same list, nothing archived
+    assert b"</body>" in page
+    retoken = page.replace(b"</body>", b'<input type="hidden" name="form_build_id" value="form-x9"></body>')
+    loopback.routes.set("/uflpa-entity-list", Reply(200, retoken))
+    before = tree_digest(archive.root)
+    again = acquire(source, archive, http=fast_http)
+    assert again.ok and again.new_editions == [] and again.known_editions == ["2025-01-14"]
+    assert tree_digest(archive.root) == before
+
+    # an entity added to a table: a new edition, labelled apart from the first
+    changed = page.replace(b"</tbody>", b"<tr><td>Example New Entity Co., Ltd.</td><td>July 1, 2026</td></tr></tbody>", 1)
+    loopback.routes.set("/uflpa-entity-list", Reply(200, changed))
+    third = acquire(source, archive, http=fast_http)
+    assert len(third.new_editions) == 1 and third.new_editions[0].startswith("2025-01-14_")
