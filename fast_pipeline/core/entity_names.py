@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from fast_pipeline.core.errors import ParseError
 from fast_pipeline.core.text import clean
@@ -46,7 +46,8 @@ _QUALIFIER_KEYWORD = re.compile(
     r"|(?P<aka>\b(?:also\s+known\s+as|a/k/a|a\.k\.a\.|aka)(?![\w/]):?)"
     r"|(?P<fka>\b(?:formerly\s+known\s+as|f/k/a|f\.k\.a\.)(?![\w/]):?)", re.I)
 _INLINE_MARKER = re.compile(
-    r"(?:,\s*)?\b(?:(?P<aka>also\s+known\s+as|a/k/a|a\.k\.a\.|aka|d/b/a)|(?P<fka>formerly\s+known\s+as|f/k/a|f\.k\.a\.))"
+    r"(?:,\s*)?\b(?:(?P<aka>also\s+known\s+as|a/k/a|a\.k\.a\.|aka|d/b/a)"
+    r"|(?P<fka>formerly\s+known\s+as|f/k/a|f\.k\.a\.))"
     r"(?![\w/])\s*:?", re.I)
 _TRAILER_START = re.compile(
     r"(?:,\s*(?:and\s+)?|\s+and\s+)(?=(?:its\s+|their\s+)?(?:[\w-]+\s+){0,2}?"
@@ -64,7 +65,7 @@ class NamedEntity:
     name: str
     aliases: tuple[str, ...] = ()
     former_names: tuple[str, ...] = ()
-    subsidiaries: tuple["NamedEntity", ...] = field(default=())
+    subsidiaries: tuple["NamedEntity", ...] = ()
     scope: str | None = None
 
     def to_dict(self) -> dict:
@@ -114,21 +115,10 @@ def _levels(text: str) -> list[int]:
 
 def _groups(text: str) -> list[tuple[int, int, str]]:
     """Top-level parentheses as (start, end, inner text)."""
-    groups, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        if ch == "(":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                raise _fail(f"unbalanced ')' in {text!r}")
-            if depth == 0:
-                groups.append((start, i + 1, text[start + 1:i]))
-    if depth:
-        raise _fail(f"unbalanced '(' in {text!r}")
-    return groups
+    levels = _levels(text)
+    opens = [i for i, ch in enumerate(text) if ch == "(" and levels[i] == 0]
+    closes = [i for i, ch in enumerate(text) if ch == ")" and levels[i] == 1]
+    return [(o, c + 1, text[o + 1:c]) for o, c in zip(opens, closes)]
 
 
 def _top_level(pattern: re.Pattern, text: str) -> list[re.Match]:
@@ -174,6 +164,8 @@ def split_top_level(text: str, separator: str) -> list[str]:
 
 def ends_with_legal_form(name: str) -> bool:
     """True when a name ends with a company legal form (Co., Ltd., Inc., Berhad ...)."""
+    if not isinstance(name, str):
+        raise _fail(f"name must be text, got {type(name).__name__}")
     return bool(_ENDS_WITH_LEGAL_FORM.search(name.strip()))
 
 
@@ -346,7 +338,7 @@ def name_kind(name: str) -> str:
     organisation: government bodies ("Xinjiang Production and Construction Corps", "... Training Center",
     bureaus, ministries, prisons); region: a place ("Xinjiang Uyghur Autonomous Region", "... Province").
     """
-    if ends_with_legal_form(name):
+    if ends_with_legal_form(name):  # also rejects a non-text name
         return "company"
     if _REGION.search(name.strip()):
         return "region"
