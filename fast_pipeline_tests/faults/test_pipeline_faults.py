@@ -1,0 +1,158 @@
+"""Fault suite through the whole build: a publisher misbehaves, the build says clearly which source, file
+and why, and nothing already archived, warehoused or released changes.
+
+The EO 13126 source stands in for every source: the fault handling under test is the framework's. Its
+landing page and spreadsheet are served by a loopback server; a first good build comes from the mirror.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import replace
+
+import duckdb
+import openpyxl
+import pytest
+
+from fast_pipeline.build import run_build
+from fast_pipeline.core.http import HttpSettings
+from fast_pipeline.settings import Settings
+from fast_pipeline.sources.registry import get_source
+from fast_pipeline_tests.conftest import SHARED_SOURCES, saved_file
+from fast_pipeline_tests.support.fake_source import tree_digest
+from fast_pipeline_tests.support.http_server import Reply
+
+SID = "us_dol_eo13126"
+XLS = saved_file(SID, "2014-11").read_bytes()
+LANDING = b"""<html><body><h1>List of Products Produced by Forced or Indentured Child Labor</h1>
+<p><a href="/files/EO13126List.xlsx">Download the EO 13126 List of Products (Excel)</a></p></body></html>"""
+
+
+def _xlsx(rows: list[list[str]]) -> bytes:
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _good_rows() -> list[list[str]]:
+    import xlrd
+
+    sheet = xlrd.open_workbook(file_contents=XLS).sheet_by_index(0)
+    return [sheet.row_values(i) for i in range(sheet.nrows)]
+
+
+def _zip_bomb() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"0" * (400 * 1024 * 1024))
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    data = tmp_path_factory.mktemp("faults")
+    settings = Settings(data_dir=data, duckdb_path=data / "warehouse.duckdb", mirror=SHARED_SOURCES)
+    report = run_build(settings, [SID], echo=lambda line: None)
+    assert report.ok and report.release_created
+    return settings
+
+
+@pytest.fixture
+def publisher(built, loopback, monkeypatch):
+    """The built state, switched to HTTP against the loopback publisher."""
+    source = get_source(SID)
+    monkeypatch.setattr(source, "metadata", replace(source.metadata, landing_url=loopback.url("/list-of-products")))
+    loopback.routes.set("/list-of-products", Reply(200, LANDING, {"Content-Type": "text/html"}))
+    http = HttpSettings(connect_timeout=2, read_timeout=1.5, retries=1, backoff=0.05, max_bytes=2_000_000)
+    return replace(built, mirror=None, http=http), loopback
+
+
+def _state(settings: Settings) -> dict:
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        marts = con.execute("select count(*), sum(hash(action_id || status)) from marts.adverse_actions").fetchone()
+        editions = con.execute("select count(*) from raw.editions").fetchone()
+    return {"archive": tree_digest(settings.archive_dir), "releases": tree_digest(settings.releases_dir),
+            "marts": marts, "editions": editions}
+
+
+def _build(settings: Settings) -> tuple[object, list[str]]:
+    lines: list[str] = []
+    return run_build(settings, [SID], echo=lines.append), lines
+
+
+ACQUISITION_FAULTS = {
+    "403": (Reply(403, b"<html>Forbidden</html>"), "HTTP 403"),
+    "404": (Reply(404, b"<html>Not found</html>"), "HTTP 404"),
+    "always 500": (Reply(500, b"error"), "gave up after 2 attempts: HTTP 500"),
+    "timeout": (Reply(200, b"x", delay=2.5), "timed out"),
+    "cut off mid-transfer": (Reply(200, _xlsx(_good_rows()), cut_after=3000), "cut off"),
+    "HTML page served as XLSX": (Reply(200, b"<!DOCTYPE html><html><body>Manutencao</body></html>"), "received an HTML page"),
+    "zero-byte file": (Reply(200, b""), "empty (0 bytes)"),
+    "far over the size cap": (Reply(200, b"PK\x03\x04" + b"\0" * 3_000_000), "cap"),
+    "XLSX zip bomb": (Reply(200, _zip_bomb()), "zip bomb"),
+}
+
+
+@pytest.mark.parametrize("fault", list(ACQUISITION_FAULTS))
+def test_acquisition_fault_is_named_and_changes_nothing(publisher, fault):
+    settings, server = publisher
+    reply, reason = ACQUISITION_FAULTS[fault]
+    server.routes.set("/files/EO13126List.xlsx", reply)
+    before = _state(settings)
+    report, lines = _build(settings)
+    assert not report.ok
+    error = report.sources[0].errors[0]
+    assert error.startswith(f"{SID}: ") and reason in error, error
+    assert "EO13126List.xlsx" in error or "list-of-products" in error
+    assert any(line.startswith("acquire") and "FAILED" in line and SID in line for line in lines)
+    assert _state(settings) == before
+
+
+def test_landing_page_without_the_link_is_a_clear_error(publisher):
+    settings, server = publisher
+    server.routes.set("/list-of-products", Reply(200, b"<html><body>We moved things around</body></html>"))
+    before = _state(settings)
+    report, _ = _build(settings)
+    assert "no link to the list's spreadsheet" in report.sources[0].errors[0]
+    assert _state(settings) == before
+
+
+@pytest.mark.parametrize("fault, rows, reason", [
+    ("renamed header", lambda r: [["Country name", "Good"], *r[1:]], "header"),
+    ("new column", lambda r: [["Country", "Good", "Year"], *[[*x, "2014"] for x in r[1:]]], "Year"),
+    ("unknown country", lambda r: [*r, ["Atlantis", "Pearls"]], "Atlantis"),
+])
+def test_parse_fault_keeps_warehouse_and_releases(publisher, fault, rows, reason):
+    settings, server = publisher
+    server.routes.set("/files/EO13126List.xlsx", Reply(200, _xlsx(rows(_good_rows()))))
+    before = _state(settings)
+    report, lines = _build(settings)
+    assert not report.ok
+    error = report.sources[0].errors[0]
+    assert reason in error and "EO13126List.xlsx" in error, error
+    after = _state(settings)
+    # the file is a real publication: archived (never lost), with every earlier object unchanged
+    assert set(before["archive"].items()) < set(after["archive"].items())
+    assert after["releases"] == before["releases"] and after["marts"] == before["marts"]
+    assert after["editions"] == before["editions"]
+
+
+def test_shrunken_list_is_held_back_and_release_keeps_last_good_edition(publisher):
+    settings, server = publisher
+    server.routes.set("/files/EO13126List.xlsx", Reply(200, _xlsx(_good_rows()[:31])))  # 30 of 54 pairs
+    before = _state(settings)
+    report, lines = _build(settings)
+    assert not report.ok and report.sources[0].held_back, lines
+    assert any("HELD BACK" in line and "shrink" in line for line in lines)
+    after = _state(settings)
+    assert after["marts"] == before["marts"]  # the dataset still carries the 54 pairs of the last good edition
+    assert set(before["releases"].items()) <= set(after["releases"].items())  # earlier releases untouched
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        held = con.execute("select has_held_back_edition, published_edition from marts.source_freshness "
+                           "where source_id = ?", [SID]).fetchone()
+    assert held == (True, "2014-11")

@@ -1,0 +1,103 @@
+"""The main job end to end on every saved edition: archive, Dagster runs, dbt, release; then a no-op rebuild,
+and a build with no network at all."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from fast_pipeline.build import run_build
+from fast_pipeline.core.archive import Archive
+from fast_pipeline.settings import Settings
+from fast_pipeline_tests.conftest import SHARED_SOURCES
+from fast_pipeline_tests.support.fake_source import tree_digest
+
+MIRRORED = sorted(p.name for p in SHARED_SOURCES.iterdir() if p.is_dir())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    data = tmp_path_factory.mktemp("data")
+    settings = Settings(data_dir=data, duckdb_path=data / "warehouse.duckdb", mirror=SHARED_SOURCES)
+    lines: list[str] = []
+    report = run_build(settings, echo=lines.append)
+    return settings, report, lines
+
+
+def test_cold_build_processes_every_saved_edition(built):
+    settings, report, lines = built
+    assert report.ok, "\n".join(lines)
+    by_source = {r.source_id: r for r in report.sources}
+    for sid in MIRRORED:
+        editions = sorted(p.name for p in (SHARED_SOURCES / sid).iterdir() if p.is_dir())
+        assert sorted(by_source[sid].processed) == editions, lines
+    # a source the mirror does not hold is reported, not failed
+    assert by_source["us_cbp_wro"].processed == [] and "no editions" in by_source["us_cbp_wro"].note
+    assert report.published and report.release_created
+
+
+def test_warehouse_holds_every_edition_and_the_marts(built):
+    settings, _, _ = built
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        per_edition = dict(con.execute(
+            "select source_id || '/' || edition, action_rows from raw.editions").fetchall())
+        assert per_edition["br_mte_lista_suja/2026-08-02_csv"] == 585
+        assert per_edition["br_mte_lista_suja/2026-08-03_csv"] == 583
+        assert per_edition["br_mte_lista_suja/2024-12-04_pdf"] == 719
+        assert per_edition["us_dhs_uflpa/2026-07-09_html"] >= 160
+        assert per_edition["us_dol_eo13126/2014-11"] == 54
+        removed = con.execute("""select count(*) from marts.adverse_actions
+                                 where source_id = 'br_mte_lista_suja'
+                                   and removed_in_edition = '2026-08-03_csv'""").fetchone()[0]
+        assert removed == 2
+        assert con.execute("select count(*) from marts.adverse_actions where status = 'active' "
+                           "and source_id = 'br_mte_lista_suja'").fetchone()[0] == 583
+
+
+def test_no_op_rebuild_reparses_nothing_and_writes_nothing(built):
+    settings, first, _ = built
+    cache = settings.cache_dir
+    before_cache = {p: p.stat().st_mtime_ns for p in cache.rglob("*.parquet")}
+    before_archive = tree_digest(settings.archive_dir)
+    before_releases = tree_digest(settings.releases_dir)
+    lines: list[str] = []
+    report = run_build(settings, echo=lines.append)
+    assert report.ok, lines
+    assert all(not r.new_editions and not r.processed for r in report.sources), lines
+    assert not report.published and report.release == first.release
+    assert {p: p.stat().st_mtime_ns for p in cache.rglob("*.parquet")} == before_cache
+    assert tree_digest(settings.archive_dir) == before_archive
+    assert tree_digest(settings.releases_dir) == before_releases
+    assert any("nothing changed" in line for line in lines)
+
+
+def test_build_without_network_or_mirror_fails_per_source_and_keeps_everything(built, monkeypatch):
+    settings, _, _ = built
+    with socket.socket() as s:  # every request goes to a closed loopback port: no traffic leaves the machine
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.setenv(var, f"http://127.0.0.1:{port}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    from dataclasses import replace
+
+    from fast_pipeline.core.http import HttpSettings
+
+    offline = replace(settings, mirror=None, http=HttpSettings(retries=0, connect_timeout=1, read_timeout=1))
+    before = {d: tree_digest(getattr(settings, d)) for d in ("archive_dir", "releases_dir")}
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        actions_before = con.execute("select count(*), sum(hash(action_id)) from marts.adverse_actions").fetchone()
+    lines: list[str] = []
+    report = run_build(offline, echo=lines.append)
+    assert not report.ok
+    failed = [line for line in lines if line.startswith("acquire") and "FAILED" in line]
+    assert len(failed) == len(report.sources)  # one clear line per source
+    for rep in report.sources:
+        assert rep.errors and rep.errors[0].startswith(rep.source_id + ":")
+    assert {d: tree_digest(getattr(settings, d)) for d in before} == before
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        assert con.execute("select count(*), sum(hash(action_id)) from marts.adverse_actions").fetchone() == actions_before
