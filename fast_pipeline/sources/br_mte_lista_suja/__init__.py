@@ -1,0 +1,61 @@
+"""Brazil MTE "Cadastro de Empregadores" (lista suja): one list published as PDF, XLSX, CSV and TXT.
+
+Modules: acquire (landing page, edition label), pdf_text + parse_pdf, parse_xlsx, parse_delimited (CSV
+and TXT), document (what all formats share -> the parsed table), fields (one cell -> one typed value),
+schema (Pandera), normalise (canonical actions), crosscheck (formats of one edition agree row for row).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from fast_pipeline.core.errors import ParseError
+from fast_pipeline.core.http import HttpClient
+from fast_pipeline.core.source import RemoteFile, Source, SourceFile, SourceMetadata
+from fast_pipeline.sources.br_mte_lista_suja.acquire import discover_files, edition_label_of
+from fast_pipeline.sources.br_mte_lista_suja.crosscheck import compare_formats
+from fast_pipeline.sources.br_mte_lista_suja.document import COLUMNS
+from fast_pipeline.sources.br_mte_lista_suja.normalise import normalise_rows
+from fast_pipeline.sources.br_mte_lista_suja.parse_delimited import parse_csv, parse_txt
+from fast_pipeline.sources.br_mte_lista_suja.parse_pdf import parse_pdf
+from fast_pipeline.sources.br_mte_lista_suja.parse_xlsx import parse_xlsx
+from fast_pipeline.sources.br_mte_lista_suja.schema import PARSED_SCHEMA
+
+PARSERS = {"pdf": parse_pdf, "xlsx": parse_xlsx, "csv": parse_csv, "txt": parse_txt}
+
+
+class ListaSujaSource(Source):
+    metadata = SourceMetadata.load(Path(__file__).with_name("source.yml"))
+    parsed_schema = PARSED_SCHEMA
+
+    def discover(self, http: HttpClient) -> list[RemoteFile]:
+        return discover_files(http, self.metadata.landing_url, self.source_id)
+
+    def edition_label(self, files: list[SourceFile]) -> str | None:
+        return edition_label_of(files)
+
+    def parse_file(self, file: SourceFile) -> pd.DataFrame:
+        parser = PARSERS.get(file.file_format)
+        if parser is None:
+            raise ParseError(self.source_id, file.file_name, f"no parser for format {file.file_format!r}")
+        frame = parser(file)
+        frame["source_url"] = file.url
+        return frame[[*COLUMNS, "source_url"]]
+
+    def edition_date(self, parsed: pd.DataFrame, edition: str) -> str | None:
+        for col in ("updated_date", "periodic_update_date"):
+            dates = parsed[col].dropna().unique()
+            if len(dates):
+                return max(dates)
+        return None
+
+    def cross_check(self, parsed: pd.DataFrame) -> list[str]:
+        return compare_formats(parsed, self.metadata.preferred_formats)
+
+    def normalise(self, parsed: pd.DataFrame, edition: str, edition_date: str | None) -> pd.DataFrame:
+        return normalise_rows(parsed, edition, edition_date, self.metadata)
+
+
+SOURCE = ListaSujaSource()
