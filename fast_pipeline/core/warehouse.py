@@ -64,12 +64,15 @@ def ensure_tables(path: Path, source_ids: list[str]) -> None:
 def _replace_partition(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, edition: str) -> None:
     con.register("incoming", frame)
     try:
-        con.execute(f"create table if not exists {table} as select * from incoming limit 0")
+        # A column that is empty in this edition has no type of its own (DuckDB says NULL): store it as text.
+        types = {name: ("VARCHAR" if kind.strip('"') == "NULL" else kind)
+                 for name, kind, *_ in con.execute("describe select * from incoming").fetchall()}
+        columns = ", ".join(f'"{name}" {kind}' for name, kind in types.items())
+        con.execute(f"create table if not exists {table} ({columns})")
         have = {r[0] for r in con.execute(f"select column_name from (describe {table})").fetchall()}
-        for col in frame.columns:
-            if col not in have:  # a parser version added a field: widen the table, keep older editions
-                dtype = con.execute(f'select typeof("{col}") from incoming limit 1').fetchone()
-                con.execute(f'alter table {table} add column "{col}" {dtype[0] if dtype else "varchar"}')
+        for name, kind in types.items():
+            if name not in have:  # a parser version added a field: widen the table, keep older editions
+                con.execute(f'alter table {table} add column "{name}" {kind}')
         con.execute(f"delete from {table} where edition = ?", [edition])
         con.execute(f"insert into {table} by name select * from incoming")
     finally:
@@ -79,7 +82,7 @@ def _replace_partition(con: duckdb.DuckDBPyConnection, table: str, frame: pd.Dat
 def write_edition(path: Path, source_id: str, edition: str, *, parsed: pd.DataFrame | None = None,
                   actions: pd.DataFrame | None = None, edition_row: dict | None = None) -> None:
     with connect(path) as con:
-        con.execute("begin")
+        con.begin()
         try:
             if parsed is not None:
                 _replace_partition(con, f'raw."{source_id}__parsed"', parsed, edition)
@@ -90,9 +93,9 @@ def write_edition(path: Path, source_id: str, edition: str, *, parsed: pd.DataFr
                 cols = list(edition_row)
                 con.execute(f"insert into raw.editions ({', '.join(cols)}) values ({', '.join('?' * len(cols))})",
                             [edition_row[c] for c in cols])
-            con.execute("commit")
+            con.commit()
         except BaseException:
-            con.execute("rollback")
+            con.rollback()
             raise
 
 
