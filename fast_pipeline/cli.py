@@ -109,10 +109,14 @@ def cmd_releases(args, settings: Settings) -> int:
 
     releases = list_releases(settings)
     if not releases:
-        print("no releases yet: run `fast-pipeline build`")
+        print(f"no releases yet in {settings.releases_dir}: run `fast-pipeline build`")
+        return 0
+    print(f"{'version':<14} {'actions':>7} {'listed':>7} {'added':>6} {'removed':>7} {'changed':>7}  since")
     for rel in releases:
-        counts = ", ".join(f"{k}={v}" for k, v in rel["counts"].items())
-        print(f"{rel['version']:<14} {counts}")
+        counts, changes = rel["counts"], rel["changes"]
+        print(f"{rel['version']:<14} {counts.get('adverse_actions', 0):>7} {counts.get('listed_actions', 0):>7} "
+              f"{changes.get('added', 0):>6} {changes.get('removed', 0):>7} {changes.get('changed', 0):>7}  "
+              f"{rel['previous_version'] or '(first release)'}")
     return 0
 
 
@@ -122,7 +126,32 @@ def cmd_release(args, settings: Settings) -> int:
 
     prepare_environment(settings)
     result = write_release(settings)
-    print(f"release {result.version}: {'written to ' + str(result.path) if result.created else result.note}")
+    if result.created:
+        c = result.changes
+        print(f"release {result.version} written to {result.path}: "
+              f"{c['added']} added, {c['removed']} removed, {c['changed']} changed")
+    else:
+        print(f"release {result.version}: {result.note}")
+    return 0
+
+
+def cmd_diff(args, settings: Settings) -> int:
+    from fast_pipeline.release import release_diff
+
+    changes = release_diff(settings, args.old, args.new)
+    if args.json:
+        print(json.dumps(changes.as_json(args.new), ensure_ascii=False, indent=2))
+        return 0
+    s = changes.summary()
+    print(f"{args.old} -> {args.new}: {s['added']} added, {s['removed']} removed, {s['changed']} changed")
+    for sid, c in s["by_source"].items():
+        print(f"  {sid:<20} +{c['added']} -{c['removed']} ~{c['changed']}")
+    for kind, mark in (("removed", "-"), ("added", "+"), ("changed", "~")):
+        for item in getattr(changes, kind):
+            print(f"{mark} {item['source_id']:<20} {item['party_name']}  [{item['natural_key']}]")
+            for f in item.get("fields", []):
+                print(f"      {f['field']}: {f['old'] if f['old'] is not None else '(empty)'} -> "
+                      f"{f['new'] if f['new'] is not None else '(empty)'}")
     return 0
 
 
@@ -145,7 +174,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_parse)
     sub.add_parser("sources", help="each source with its last edition, row count and freshness").set_defaults(func=cmd_sources)
     sub.add_parser("releases", help="list releases with their counts").set_defaults(func=cmd_releases)
-    sub.add_parser("release", help="write a release from the current warehouse").set_defaults(func=cmd_release)
+    sub.add_parser("release", help="write a release from the current warehouse (if anything changed)").set_defaults(
+        func=cmd_release)
+    d = sub.add_parser("diff", help="what changed between two releases")
+    d.add_argument("old", metavar="V1", help="the earlier release, e.g. 2026.08.02")
+    d.add_argument("new", metavar="V2", help="the later release")
+    d.add_argument("--json", action="store_true", help="print the machine-readable changes (as changes.json)")
+    d.set_defaults(func=cmd_diff)
     return parser
 
 
