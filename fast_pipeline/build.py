@@ -168,13 +168,13 @@ def _process_editions(settings: Settings, todo: dict[str, list[str]], reports: d
             rep.seconds += time.perf_counter() - started
             if not result.success:
                 reason = _failure_reason(result) or "run failed"
-                rep.errors.append(f"{edition}: {reason}")
+                rep.errors.append(f"{reason} [edition {edition}]")
                 echo(f"process  {sid:<20} {edition}: FAILED: {reason}")
                 continue
             blocking = [c for c in failed_checks if c.check_name != "publish_gate"]
             if blocking:
                 msgs = [f"{c.check_name}: {c.metadata.get('failures') or c.metadata.get('disagreements')}" for c in blocking]
-                rep.errors.append(f"{edition}: " + "; ".join(str(m) for m in msgs))
+                rep.errors.append(f"{sid}: " + "; ".join(str(m) for m in msgs) + f" [edition {edition}]")
                 echo(f"process  {sid:<20} {edition}: FAILED CHECK {'; '.join(str(m.value) if hasattr(m, 'value') else str(m) for m in msgs)}")
                 continue
             if any(c.check_name == "publish_gate" for c in failed_checks):
