@@ -90,17 +90,20 @@ def cmd_sources(args, settings: Settings) -> int:
     from fast_pipeline.core import warehouse
 
     table = warehouse.editions_table(settings.duckdb_path)
-    print(f"{'source':<20} {'last edition':<28} {'edition date':<12} {'actions':>7}  {'age (days)':>10}  title")
+    print(f"{'source':<20} {'last published edition':<26} {'dated':<22} {'actions':>7}  {'age (days)':>10}  title")
     for sid in SOURCE_IDS:
         meta = get_source(sid).metadata
         rows = table[(table["source_id"] == sid) & table["gate_passed"]] if len(table) else table
-        if len(rows):
-            last = rows.iloc[-1]
-            when = last["edition_date"] or ""
-            age = (date.today() - date.fromisoformat(when)).days if when else ""
-            print(f"{sid:<20} {last['edition']:<28} {when:<12} {int(last['action_rows']):>7}  {age!s:>10}  {meta.title}")
-        else:
-            print(f"{sid:<20} {'(none yet)':<28} {'':<12} {'':>7}  {'':>10}  {meta.title}")
+        if not len(rows):
+            print(f"{sid:<20} {'(none yet)':<26} {'':<22} {'':>7}  {'':>10}  {meta.title}")
+            continue
+        last = rows.iloc[-1]
+        # the publisher's date where the edition states one, else the day it was retrieved
+        when, how = (last["edition_date"], "published") if last["edition_date"] else (
+            (last["retrieved_at"] or "")[:10], "retrieved")
+        age = (date.today() - date.fromisoformat(when)).days if when else ""
+        dated = f"{when} ({how})" if when else ""
+        print(f"{sid:<20} {last['edition']:<26} {dated:<22} {int(last['action_rows']):>7}  {age!s:>10}  {meta.title}")
     return 0
 
 
