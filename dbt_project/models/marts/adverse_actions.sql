@@ -4,6 +4,10 @@ with latest as (
     select *
     from {{ ref('int_actions__unioned') }}
     qualify row_number() over (partition by action_id order by edition_seq desc) = 1
+),
+party_members as (  -- the resolved party of each party record
+    select unnest(from_json(party_record_ids, '["VARCHAR"]')) as party_record_id, party_id
+    from {{ ref('parties') }}
 )
 select
     l.action_id,
@@ -13,6 +17,7 @@ select
     l.jurisdiction,
     l.legal_basis,
     l.party_record_id,
+    m.party_id,
     l.party_name,
     l.party_kind,
     l.party_identifiers,
@@ -41,3 +46,4 @@ select
     l.source_locator
 from latest as l
 join {{ ref('int_actions__presence') }} as p using (source_id, action_id)
+left join party_members as m on m.party_record_id = l.party_record_id

@@ -1,0 +1,124 @@
+"""Canonical action rows -> party records: what each source says about each party, across its editions.
+
+One record per `party_record_id` (a party as one source describes it), with the spelling of its latest
+edition as its name and every spelling, alias, former name and identifier it was ever published with,
+and `listed_in`, the "<source_id>/<edition>" lists that name it as an action's target: two records listed
+side by side in one edition are, by the publisher's own account, two parties.
+
+Related parties named inside an action (UFLPA subsidiaries, CBP co-targets, in `related_parties`) become
+records of their own, so that they can be resolved against the parties listed in their own right: their
+record ID is derived from the source and the folded name (the same subsidiary named under two parents
+of one source is one record), and `related_to` keeps the parents with the relation the source states.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from fast_pipeline.core.canonical import PARTY_KINDS, to_json_list
+from fast_pipeline.core.ids import stable_id
+from fast_pipeline.core.text import clean, fold
+from fast_pipeline.resolution.frames import json_list
+
+RECORD_COLUMNS = (
+    "party_record_id", "source_ids", "party_name", "party_kind", "party_country", "names", "identifiers",
+    "aliases", "former_names", "related_to", "action_ids", "mentioned_in_action_ids", "listed_in", "action_rows",
+    "last_seen",
+)
+
+
+def related_record_id(source_id: str, name: str) -> str:
+    return stable_id("party", source_id, "related", fold(name))
+
+
+def relation_of(raw: object) -> str:
+    """The link relation for a source's words: subsidiaries are `subsidiary_of`, anything else `related`."""
+    return "subsidiary_of" if "subsidiar" in str(raw or "").lower() else "related"
+
+
+class _Record:
+    __slots__ = ("rid", "sources", "name", "kind", "country", "names", "identifiers", "aliases", "former",
+                 "related_to", "actions", "mentioned", "listed_in", "rows", "last_seen")
+
+    def __init__(self, rid: str):
+        self.rid = rid
+        self.sources: set[str] = set()
+        self.name = self.kind = self.country = self.last_seen = None
+        self.names: list[str] = []
+        self.identifiers: dict[tuple, dict] = {}
+        self.aliases: list[str] = []
+        self.former: list[str] = []
+        self.related_to: dict[tuple, dict] = {}
+        self.actions: set[str] = set()
+        self.mentioned: set[str] = set()
+        self.listed_in: set[str] = set()
+        self.rows = 0
+
+    def see(self, name, kind, country, seen, aliases=(), former=()):
+        """Fields of a later row win; lists accumulate."""
+        self.name, self.kind, self.country, self.last_seen = name, kind, country, seen
+        self.names.append(name)
+        self.aliases += [a for a in (clean(x) for x in aliases) if a]
+        self.former += [f for f in (clean(x) for x in former) if f]
+
+    def as_row(self) -> dict:
+        return {
+            "party_record_id": self.rid,
+            "source_ids": to_json_list(sorted(self.sources)),
+            "party_name": self.name,
+            "party_kind": self.kind,
+            "party_country": self.country,
+            "names": to_json_list(sorted(set(self.names))),
+            "identifiers": to_json_list(self.identifiers[k] for k in sorted(self.identifiers, key=str)),
+            "aliases": to_json_list(sorted(set(self.aliases))),
+            "former_names": to_json_list(sorted(set(self.former))),
+            "related_to": to_json_list(self.related_to[k] for k in sorted(self.related_to, key=str)),
+            "action_ids": to_json_list(sorted(self.actions)),
+            "mentioned_in_action_ids": to_json_list(sorted(self.mentioned)),
+            "listed_in": to_json_list(sorted(self.listed_in)),
+            "action_rows": self.rows,
+            "last_seen": self.last_seen,
+        }
+
+
+def _seen(row: dict) -> str:
+    date = row.get("edition_date")
+    return str(date)[:10] if date is not None and not pd.isna(date) else str(row["edition"])
+
+
+def party_records(actions: pd.DataFrame) -> pd.DataFrame:
+    """The party records of canonical action rows (any editions, any sources), one row per record."""
+    rows = actions.assign(_seen=[_seen(r) for r in actions[["edition_date", "edition"]].to_dict("records")])
+    rows = rows.sort_values(["_seen", "edition", "action_id"], kind="stable")
+    records: dict[str, _Record] = {}
+    for row in rows.to_dict("records"):
+        rec = records.setdefault(row["party_record_id"], _Record(row["party_record_id"]))
+        country = row.get("party_country")
+        country = None if country is None or pd.isna(country) else country
+        rec.see(row["party_name"], row["party_kind"], country, row["_seen"],
+                json_list(row.get("party_aliases")), json_list(row.get("party_former_names")))
+        rec.sources.add(row["source_id"])
+        rec.actions.add(row["action_id"])
+        rec.listed_in.add(f"{row['source_id']}/{row['edition']}")
+        rec.rows += 1
+        for ident in json_list(row.get("party_identifiers")):
+            rec.identifiers[(ident.get("scheme"), ident.get("value"))] = ident
+        for rel in json_list(row.get("related_parties")):
+            name = clean(rel.get("name")) if isinstance(rel, dict) else None
+            if not name:
+                continue
+            rid = related_record_id(row["source_id"], name)
+            sub = records.setdefault(rid, _Record(rid))
+            kind = rel.get("kind") if rel.get("kind") in PARTY_KINDS else "company"
+            sub.see(name, kind, rel.get("country") or country, row["_seen"],
+                    rel.get("aliases") or (), rel.get("former_names") or ())
+            sub.sources.add(row["source_id"])
+            sub.mentioned.add(row["action_id"])
+            for ident in rel.get("identifiers") or ():
+                sub.identifiers[(ident.get("scheme"), ident.get("value"))] = ident
+            raw = rel.get("relation")
+            sub.related_to[(row["party_record_id"], raw)] = {
+                "party_record_id": row["party_record_id"], "relation": relation_of(raw), "relation_raw": raw}
+    out = pd.DataFrame([r.as_row() for r in records.values()], columns=list(RECORD_COLUMNS))
+    out = out.astype({c: "int64" if c == "action_rows" else "string" for c in RECORD_COLUMNS})
+    return out.sort_values("party_record_id", ignore_index=True)
