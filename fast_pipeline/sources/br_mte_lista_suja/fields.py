@@ -21,13 +21,13 @@ UFS = frozenset(
 MONTHS = {m: i for i, m in enumerate(
     "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro".split(), 1)}
 
-_DATE = r"\d{1,2}/\d{1,2}/\d{4}"
+_DATE = r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}"
 _PERIOD = re.compile(rf"(?P<start>{_DATE})(?:\s*a\s*(?P<end>{_DATE}))?(?:\s*\((?P<section>I{{1,2}})\))?")
 _PERIOD_SEP = re.compile(r"\s*(?:[,;]\s*(?:e\s+)?|e\s+)")
-_FOOTNOTE_MARK = re.compile(r"\s*\((\*\d+)\)\s*$")
-_TAX_ID_TEXT = re.compile(r"^[\d.\-/ ]+$")
-_CNAE = re.compile(r"^(\d{3,4})-?(\d)/(\d{2})$")
-_CNAE_AS_DATE = re.compile(r"^(\d{2})/0(\d)/(\d{4})$")
+_FOOTNOTE_MARK = re.compile(r"\s*\((\*[0-9]+)\)\s*$")
+_TAX_ID_TEXT = re.compile(r"^[0-9.\-/ ]+$")
+_CNAE = re.compile(r"^([0-9]{3,4})-?([0-9])/([0-9]{2})$")
+_CNAE_AS_DATE = re.compile(r"^([0-9]{2})/0([0-9])/([0-9]{4})$")
 
 
 class FieldError(ValueError):
@@ -57,7 +57,7 @@ def integer(value: object, what: str, *, zero_is_empty: bool = False) -> int | N
         raw = text(value)
         if raw is None:
             return None
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit()):  # str.isdigit also accepts '²' and other scripts' digits
             raise FieldError(f"{what}: {raw!r} is not a whole number")
         number = int(raw)
     if zero_is_empty and number == 0:  # DevExpress writes 0 into empty numeric cells
