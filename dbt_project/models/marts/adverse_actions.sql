@@ -1,9 +1,16 @@
 -- One row per action: its latest published state, with when it was first and last seen and, if it has
 -- disappeared from the publisher's list, the edition it vanished in (status then becomes 'removed').
-with latest as (
-    select *
+-- The state is int_actions__history_state's: a field the latest edition's file format does not carry at all
+-- (the Brazilian CSV has no legal basis or footnote texts) keeps its last published value.
+with latest_row as (
+    select action_id, edition_seq, natural_key, party_record_id, source_url, source_sha256, source_locator
     from {{ ref('int_actions__unioned') }}
     qualify row_number() over (partition by action_id order by edition_seq desc) = 1
+),
+latest as (
+    select s.*, r.natural_key, r.party_record_id, r.source_url, r.source_sha256, r.source_locator
+    from latest_row as r
+    join {{ ref('int_actions__history_state') }} as s using (action_id, edition_seq)
 ),
 party_members as (  -- the resolved party of each party record
     select unnest(from_json(party_record_ids, '["VARCHAR"]')) as party_record_id, party_id
