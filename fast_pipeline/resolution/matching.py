@@ -34,7 +34,7 @@ from rapidfuzz import fuzz, process
 from fast_pipeline.resolution.names import NameKey
 
 MIN_LENGTH = 6
-COMMON_DF = 50
+COMMON_DF = 40
 PREFILTER = 85
 WORD_FLOOR = 70
 SMALL_BLOCK = 24  # below this a Python loop beats building a score matrix
