@@ -7,8 +7,13 @@ import pytest
 from fast_pipeline.core.errors import AcquisitionError
 from fast_pipeline.core.source import RemoteFile
 from fast_pipeline.sources.us_dol_ilab import SOURCE
+from fast_pipeline_tests.support.page_server import PageServer
 
 LANDING = "https://www.dol.gov/agencies/ilab/reports/child-labor/list-of-goods"
+
+
+def _server(page: str) -> PageServer:
+    return PageServer(page, url=LANDING, source_id="us_dol_ilab")
 
 PAGE = """<!DOCTYPE html><html><head><title>List of Goods Produced by Child Labor or Forced Labor</title></head>
 <body><main>
@@ -22,35 +27,24 @@ PAGE = """<!DOCTYPE html><html><head><title>List of Goods Produced by Child Labo
 </main></body></html>"""
 
 
-class PageServer:
-    """Stands in for HttpClient: serves one page for one URL."""
-
-    def __init__(self, page: str):
-        self.page = page.encode("utf-8")
-
-    def get_page(self, url: str, *, source_id: str) -> bytes:
-        assert (url, source_id) == (LANDING, "us_dol_ilab")
-        return self.page
-
-
 def test_discover_finds_the_list_of_goods_excel():
     page = PAGE.format(goods="2024%20List%20of%20Goods.xlsx", goods_text="List of Goods (Excel)")
     assert SOURCE.metadata.landing_url == LANDING
-    assert SOURCE.discover(PageServer(page)) == [RemoteFile(
+    assert SOURCE.discover(_server(page)) == [RemoteFile(
         url="https://www.dol.gov/sites/dolgov/files/ILAB/child_labor_reports/tda2023/2024%20List%20of%20Goods.xlsx",
         file_name="2024 List of Goods.xlsx", file_format="xlsx")]
 
 
 def test_discover_recognises_the_older_tvpra_file_name():
     page = PAGE.format(goods="TVPRA2016_0.xlsx", goods_text="Download the List (Excel)")
-    assert [f.file_name for f in SOURCE.discover(PageServer(page))] == ["TVPRA2016_0.xlsx"]
+    assert [f.file_name for f in SOURCE.discover(_server(page))] == ["TVPRA2016_0.xlsx"]
 
 
 def test_discover_fails_loudly_when_the_link_is_gone_or_ambiguous():
     without = PAGE.format(goods="report.pdf", goods_text="Report")
     with pytest.raises(AcquisitionError, match="no link to the list's spreadsheet"):
-        SOURCE.discover(PageServer(without))
+        SOURCE.discover(_server(without))
     twice = PAGE.format(goods="a.xlsx", goods_text="List of Goods (Excel)").replace(
         "</ul>", '<li><a href="b.xlsx">List of Goods 2022 (Excel)</a></li></ul>')
     with pytest.raises(AcquisitionError, match="several candidate spreadsheet links"):
-        SOURCE.discover(PageServer(twice))
+        SOURCE.discover(_server(twice))
