@@ -18,6 +18,7 @@ LANDING = "https://www.cbp.gov/document/stats/withhold-release-orders-findings"
 def _server(page: str) -> PageServer:
     return PageServer(page, url=LANDING, source_id="us_cbp_wro")
 
+
 PAGE = """<!DOCTYPE html><html lang="en"><head><title>Withhold Release Orders and Findings | U.S. Customs and Border
 Protection</title></head><body><main id="main-content">
 <h1>Withhold Release Orders and Findings</h1>

@@ -15,6 +15,7 @@ LANDING = "https://www.dol.gov/agencies/ilab/reports/child-labor/list-of-product
 def _server(page: str) -> PageServer:
     return PageServer(page, url=LANDING, source_id="us_dol_eo13126")
 
+
 PAGE = """<html><head><title>List of Products Produced by Forced or Indentured Child Labor</title></head><body>
 <h2>Current Countries and Products</h2>
 <p><a href="{href}">{text}</a> | <a href="/sites/dolgov/files/ILAB/EO13126-bibliography.pdf">Bibliography (PDF)</a></p>

@@ -15,6 +15,7 @@ LANDING = "https://www.dol.gov/agencies/ilab/reports/child-labor/list-of-goods"
 def _server(page: str) -> PageServer:
     return PageServer(page, url=LANDING, source_id="us_dol_ilab")
 
+
 PAGE = """<!DOCTYPE html><html><head><title>List of Goods Produced by Child Labor or Forced Labor</title></head>
 <body><main>
   <h2>2024 List of Goods Produced by Child Labor or Forced Labor</h2>
