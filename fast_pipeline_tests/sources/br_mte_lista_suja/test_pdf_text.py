@@ -84,3 +84,55 @@ def test_a_pdf_without_the_table(tmp_path):
     path.write_bytes(make_pdf(b"BT /F1 10 Tf 50 300 Td (Relatorio anual) Tj ET"))
     with pytest.raises(ParseError, match="no page shows the header row"):
         SOURCE.parse_file(source_file(path))
+
+
+# --- a PDF whose column layout changed: every variant must fail loudly, naming page and reason ---------
+LABELS = ["ID", "Ano da ação fiscal", "UF", "Empregador", "CNPJ/CPF", "Estabelecimento", "Trabalhadores envolvidos",
+          "CNAE", "Decisão administrativa de procedência", "Inclusão no Cadastro de Empregadores"]
+WIDTHS = [20, 30, 20, 90, 60, 120, 40, 40, 60, 70]
+EDITION_LINE = "Atualização periódica de 7 de outubro de 2024. Cadastro atualizado em 04/12/2024."
+ROW_1 = ["1", "2023", "SP", "FULANO DE TAL", "057.293.644-31", "Fazenda X, Itu/SP", "3", "0151-2/01", "10/01/2024",
+         "07/10/2024"]
+ROW_2 = ["2", "2023", "MG", "BELTRANO", "389.732.001-00", "Sitio Y", "2", "0151-2/01", "10/01/2024", "07/10/2024"]
+
+
+def _text(value: str) -> bytes:
+    return value.encode("cp1252").replace(b"(", b"\\(").replace(b")", b"\\)")
+
+
+def _report_row(cells: list[str], y: float, moved: set[int] = frozenset(), by: float = 35) -> bytes:
+    """One table row as DevExpress draws it: each cell clipped to its own rectangle."""
+    out, x = b"", 10.0
+    for i, (cell, width) in enumerate(zip(cells, WIDTHS)):
+        left = x + (by if i in moved else 0)
+        out += b"q %.1f %.1f %.1f 12 re W n BT /F1 5 Tf %.1f %.1f Td (" % (left, y, width, left + 1, y + 3)
+        out += _text(cell) + b") Tj ET Q\n"
+        x += width
+    return out
+
+
+def _report(tmp_path, labels=LABELS, moved: set[int] = frozenset()):
+    content = (b"BT /F1 8 Tf 10 380 Td (" + _text(EDITION_LINE) + b") Tj ET\n" + _report_row(labels, 340)
+               + _report_row(ROW_1, 320) + _report_row(ROW_2, 300, moved))
+    path = tmp_path / "cadastro_de_empregadores.pdf"
+    path.write_bytes(make_pdf(content))
+    return source_file(path)
+
+
+def test_report_layout_as_published_parses(tmp_path):
+    frame = SOURCE.parse_file(_report(tmp_path))
+    assert frame["employer_name"].tolist() == ["FULANO DE TAL", "BELTRANO"]
+    assert frame["tax_id"].tolist() == ["05729364431", "38973200100"]
+    assert frame["source_locator"].tolist() == ["page 1 row 1", "page 1 row 2"]
+
+
+@pytest.mark.parametrize("labels, moved, reason", [
+    ([*LABELS[:3], "Razão social", *LABELS[4:]], set(), "no page shows the header row"),
+    (LABELS, {5}, "page 1: unexpected text outside the table: 'Sitio Y'"),
+    (LABELS, {5, 6, 7, 8, 9}, "page 1 row 2: inclusion: empty"),
+], ids=["renamed column", "one column moved", "columns shifted right"])
+def test_changed_column_layout_fails_naming_page_and_reason(tmp_path, labels, moved, reason):
+    with pytest.raises(ParseError) as info:
+        SOURCE.parse_file(_report(tmp_path, labels, moved))
+    assert info.value.message.startswith("br_mte_lista_suja: cadastro_de_empregadores.pdf: ")
+    assert reason in info.value.message
