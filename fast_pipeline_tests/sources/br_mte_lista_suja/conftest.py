@@ -1,7 +1,7 @@
 """Parsed tables of the five saved editions, parsed once per session and validated by the schema.
 
 Files are read in place from ../shared/sources (never copied); provenance columns are added as the
-framework adds them, so the schema is checked exactly as in a pipeline run.
+framework adds them (by the framework's own function), so the schema is checked exactly as in a pipeline run.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from fast_pipeline.core import parsing
 from fast_pipeline.core.source import SourceFile, local_source_file
 from fast_pipeline.sources.br_mte_lista_suja import SOURCE
 from fast_pipeline_tests.conftest import saved_file
@@ -23,13 +24,9 @@ def source_file(path: Path, edition: str = "test", file_format: str | None = Non
     return local_source_file(SID, path, edition=edition, file_format=file_format)
 
 
-def with_provenance(frame: pd.DataFrame, file: SourceFile) -> pd.DataFrame:
-    return frame.assign(edition=file.edition, source_file=file.file_name, file_format=file.file_format,
-                        source_sha256=file.sha256)
-
-
 def parse_validated(file: SourceFile) -> pd.DataFrame:
-    return SOURCE.parsed_schema.validate(with_provenance(SOURCE.parse_file(file), file), lazy=True)
+    """As the pipeline parses: content check, parser, provenance columns, schema (raises when broken)."""
+    return parsing.parse_validated(SOURCE, file)
 
 
 @pytest.fixture(scope="session")
