@@ -173,9 +173,9 @@ def _process_editions(settings: Settings, todo: dict[str, list[str]], reports: d
                 continue
             blocking = [c for c in failed_checks if c.check_name != "publish_gate"]
             if blocking:
-                msgs = [f"{c.check_name}: {c.metadata.get('failures') or c.metadata.get('disagreements')}" for c in blocking]
-                rep.errors.append(f"{sid}: " + "; ".join(str(m) for m in msgs) + f" [edition {edition}]")
-                echo(f"process  {sid:<20} {edition}: FAILED CHECK {'; '.join(str(m.value) if hasattr(m, 'value') else str(m) for m in msgs)}")
+                detail = "; ".join(f"{c.check_name}: {_check_detail(c)}" for c in blocking)
+                rep.errors.append(f"{sid}: {detail} [edition {edition}]")
+                echo(f"process  {sid:<20} {edition}: FAILED CHECK {detail}")
                 continue
             if any(c.check_name == "publish_gate" for c in failed_checks):
                 gate = next(c for c in failed_checks if c.check_name == "publish_gate")
@@ -185,6 +185,12 @@ def _process_editions(settings: Settings, todo: dict[str, list[str]], reports: d
                 continue
             rep.processed.append(edition)
             echo(f"process  {sid:<20} {edition}: ok ({time.perf_counter() - started:.1f}s)")
+
+
+def _check_detail(evaluation) -> str:
+    """The readable part of a failed check's metadata (the text, not the MetadataValue wrapper)."""
+    value = evaluation.metadata.get("failures") or evaluation.metadata.get("disagreements")
+    return str(value.value) if value is not None else "failed"
 
 
 def _in_publication_order(editions: list[str]) -> list[str]:

@@ -5,6 +5,7 @@
 | FAST_DATA_DIR | `<repo>/data` | runtime outputs: archive, cache, warehouse, releases, Dagster instance |
 | FAST_DUCKDB_PATH | `$FAST_DATA_DIR/warehouse.duckdb` | the embedded warehouse |
 | FAST_SOURCE_MIRROR | unset | replay `DIR/<source_id>/<edition>/<file>` instead of the network |
+| DAGSTER_HOME | `$FAST_DATA_DIR/dagster` | the Dagster instance (read once, when settings are built) |
 | FAST_HTTP_USER_AGENT, FAST_HTTP_CONNECT_TIMEOUT, FAST_HTTP_READ_TIMEOUT, FAST_HTTP_RETRIES, FAST_HTTP_BACKOFF, FAST_HTTP_MAX_BYTES | see HttpSettings | acquisition |
 """
 
@@ -40,6 +41,7 @@ class Settings:
     duckdb_path: Path
     mirror: Path | None = None
     http: HttpSettings = field(default_factory=HttpSettings)
+    instance_dir: Path | None = None  # the Dagster instance; None: <data_dir>/dagster
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -50,6 +52,7 @@ class Settings:
             duckdb_path=_env_path("FAST_DUCKDB_PATH", data_dir / "warehouse.duckdb"),
             mirror=Path(mirror).expanduser().resolve() if mirror else None,
             http=_http_from_env(),
+            instance_dir=_env_path("DAGSTER_HOME", data_dir / "dagster"),
         )
 
     @property
@@ -66,4 +69,4 @@ class Settings:
 
     @property
     def dagster_home(self) -> Path:
-        return Path(os.environ.get("DAGSTER_HOME") or self.data_dir / "dagster")
+        return self.instance_dir or self.data_dir / "dagster"

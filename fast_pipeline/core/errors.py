@@ -44,7 +44,3 @@ class ParseError(PipelineError):
 
 class ValidationError(PipelineError):
     """A parsed or canonical table broke its schema."""
-
-
-class GateError(PipelineError):
-    """A source's publish gate held an edition back (too few rows, a sudden shrink, empty fields)."""
