@@ -14,6 +14,7 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, AutomationCondition
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from fast_pipeline.orchestration.automation import AFTER_UPSTREAM_UPDATES
 from fast_pipeline.orchestration.resources import PipelineResource
 from fast_pipeline.orchestration.source_assets import ALL_ACTIONS_KEYS
 from fast_pipeline.settings import DBT_PROJECT_DIR
@@ -42,7 +43,7 @@ class Translator(DagsterDbtTranslator):
         return "warehouse"
 
     def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> AutomationCondition | None:
-        return AutomationCondition.eager()
+        return AFTER_UPSTREAM_UPDATES
 
 
 if not DBT_PROJECT.manifest_path.exists():

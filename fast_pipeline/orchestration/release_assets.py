@@ -1,7 +1,8 @@
 """The release: the last asset of the graph, downstream of every dbt mart."""
 
-from dagster import AssetExecutionContext, AutomationCondition, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
+from fast_pipeline.orchestration.automation import AFTER_UPSTREAM_UPDATES
 from fast_pipeline.orchestration.dbt_assets import warehouse_models
 from fast_pipeline.orchestration.resources import PipelineResource
 from fast_pipeline.release import write_release
@@ -11,7 +12,7 @@ PREVIEW_CHARS = 6000
 
 
 @asset(key=["release"], deps=MART_KEYS, group_name="release", kinds={"parquet", "csv", "duckdb"},
-       automation_condition=AutomationCondition.eager(),
+       automation_condition=AFTER_UPSTREAM_UPDATES,
        description="A versioned, immutable snapshot in data/releases/<version>/: every mart as CSV, Parquet and "
                    "JSON Lines, a DuckDB file, FollowTheMoney entities, datapackage.json with checksums, "
                    "per-source freshness, and the changes since the previous release.")

@@ -69,6 +69,12 @@ def _preview(frame: pd.DataFrame, rows: int = 5) -> MetadataValue:
     return MetadataValue.md(frame.head(rows).astype(str).to_markdown(index=False))
 
 
+def _failure(source_id: str, exc: Exception) -> Failure:
+    """A step failure that says which kind of error it was, so the build can tell a file its parser cannot
+    process (ParseError, ValidationError: quarantined) from a fault of the machine (retried)."""
+    return Failure(description=str(exc), metadata={"source": source_id, "error_class": type(exc).__name__})
+
+
 def build_source_definitions(source: Source) -> SourceDefinitions:
     sid = source.source_id
     meta = source.metadata
@@ -117,7 +123,7 @@ def build_source_definitions(source: Source) -> SourceDefinitions:
         try:
             frame, cached = parsing.parse_edition(source, files, settings.cache_dir)
         except Exception as exc:
-            raise Failure(description=str(exc), metadata={"source": sid}) from exc
+            raise _failure(sid, exc) from exc
         failures = parsing.parsed_schema_failures(source, frame)
         issues = [] if failures else source.cross_check(frame)
         if not failures:
@@ -153,7 +159,7 @@ def build_source_definitions(source: Source) -> SourceDefinitions:
         try:
             rows, edition_date = parsing.normalise_edition(source, frame, edition)
         except Exception as exc:
-            raise Failure(description=str(exc), metadata={"source": sid}) from exc
+            raise _failure(sid, exc) from exc
         failures = parsing.canonical_schema_failures(rows)
         gate_reasons = evaluate_gate(meta.gate, rows, warehouse.previous_published_rows(
             settings.duckdb_path, sid, edition, edition_date)) if failures is None else ["canonical schema failed"]
@@ -180,8 +186,7 @@ def build_source_definitions(source: Source) -> SourceDefinitions:
             ],
         )
 
-    edition_job = define_asset_job(f"{sid}__editions", selection=[raw_edition, parsed, actions],
-                                   partitions_def=partitions, tags=tags,
+    edition_job = define_asset_job(f"{sid}__editions", selection=[raw_edition, parsed, actions], tags=tags,
                                    description=f"Parse and normalise one edition of {sid}.")
     acquisition_job = define_asset_job(f"{sid}__acquire", selection=[acquisition], tags=tags,
                                        description=f"Fetch {sid} from its publisher into the raw archive.")
