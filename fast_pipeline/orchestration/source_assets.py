@@ -142,7 +142,7 @@ def build_source_definitions(source: Source) -> SourceDefinitions:
         )
 
     @asset(key=[sid, "actions"], deps=[parsed], partitions_def=partitions, group_name=sid,
-           description="Canonical adverse_action rows of one edition (DESIGN.md).",
+           description="Canonical adverse_action rows of one edition (docs/DESIGN.md).",
            kinds={"pandas", "duckdb"}, tags=tags, code_version=source.parser_version,
            check_specs=[
                AssetCheckSpec("canonical_schema", asset=[sid, "actions"], blocking=True,
