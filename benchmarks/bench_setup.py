@@ -33,13 +33,18 @@ def fresh_clone(into: Path) -> Path:
 
 def timed_first_build(clone: Path, mirror: Path, cache: Path) -> tuple[float, float, str]:
     """(seconds to the first line of output, seconds to the end, the output)."""
-    env = {**os.environ, "FAST_SOURCE_MIRROR": str(mirror), "UV_CACHE_DIR": str(cache / "uv"),
-           "PIP_CACHE_DIR": str(cache / "pip")}
+    env = {
+        **os.environ,
+        "FAST_SOURCE_MIRROR": str(mirror),
+        "UV_CACHE_DIR": str(cache / "uv"),
+        "PIP_CACHE_DIR": str(cache / "pip"),
+    }
     for var in ("FAST_DATA_DIR", "FAST_DUCKDB_PATH", "DAGSTER_HOME", "FAST_VENV", "VIRTUAL_ENV"):
         env.pop(var, None)
     started = time.perf_counter()
-    proc = subprocess.Popen(["./dev", "build"], cwd=clone, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        ["./dev", "build"], cwd=clone, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     first: list[float] = []
     out: list[str] = []
 

@@ -46,10 +46,17 @@ class SourceReport:
     seconds: float = 0.0
 
     def as_log(self) -> dict:
-        return {"source": self.source_id, "new_editions": self.new_editions, "processed": self.processed,
-                "held_back": self.held_back, "quarantined": self.quarantined,
-                "still_quarantined": self.still_quarantined, "errors": self.errors, "note": self.note,
-                "seconds": round(self.seconds, 2)}
+        return {
+            "source": self.source_id,
+            "new_editions": self.new_editions,
+            "processed": self.processed,
+            "held_back": self.held_back,
+            "quarantined": self.quarantined,
+            "still_quarantined": self.still_quarantined,
+            "errors": self.errors,
+            "note": self.note,
+            "seconds": round(self.seconds, 2),
+        }
 
     @property
     def status(self) -> str:
@@ -92,9 +99,10 @@ def quarantined_editions(settings: Settings, source_id: str) -> dict[str, str]:
     if not len(table) or "quarantine_reason" not in table:
         return {}
     version = get_source(source_id).parser_version
-    rows = table[(table["source_id"] == source_id) & (table["parser_version"] == version)
-                 & table["quarantine_reason"].notna()]
-    return dict(zip(rows["edition"], rows["quarantine_reason"]))
+    rows = table[
+        (table["source_id"] == source_id) & (table["parser_version"] == version) & table["quarantine_reason"].notna()
+    ]
+    return dict(zip(rows["edition"], rows["quarantine_reason"], strict=False))
 
 
 def _publish_fingerprint(settings: Settings) -> str:
@@ -180,8 +188,11 @@ class _Build:
             if result.error:
                 rep.errors.append(result.error.message)
             rep.seconds += time.perf_counter() - started
-            state = "FAILED: " + result.error.message if result.error else (
-                f"{len(result.new_editions)} new edition(s)" + (f" ({rep.note})" if rep.note else ""))
+            state = (
+                "FAILED: " + result.error.message
+                if result.error
+                else (f"{len(result.new_editions)} new edition(s)" + (f" ({rep.note})" if rep.note else ""))
+            )
             self.echo(f"acquire  {sid:<20} {state}")
             results.append(result)
         if any(r.new_editions or r.error for r in results):
@@ -193,9 +204,15 @@ class _Build:
         mode = "mirror" if self.settings.mirror else "http"
         for r in results:
             if r.new_editions or r.error:
-                report_acquisition(self.instance, r.source_id, new_editions=r.new_editions,
-                                   known_editions=r.known_editions, new_files=r.new_files, mode=mode,
-                                   error=r.error.message if r.error else None)
+                report_acquisition(
+                    self.instance,
+                    r.source_id,
+                    new_editions=r.new_editions,
+                    known_editions=r.known_editions,
+                    new_files=r.new_files,
+                    mode=mode,
+                    error=r.error.message if r.error else None,
+                )
 
     # --- processing -------------------------------------------------------------------------------------
     def pending(self) -> list[tuple[str, str]]:
@@ -206,8 +223,10 @@ class _Build:
             rep = self.reports[sid]
             for edition, reason in quarantined_editions(self.settings, sid).items():
                 rep.still_quarantined.append(edition)
-                self.echo(f"process  {sid:<20} {edition}: quarantined by an earlier build "
-                          f"(parser v{get_source(sid).parser_version}), not retried: {reason}")
+                self.echo(
+                    f"process  {sid:<20} {edition}: quarantined by an earlier build "
+                    f"(parser v{get_source(sid).parser_version}), not retried: {reason}"
+                )
             queues.append([(sid, e) for e in _in_publication_order(pending_editions(self.settings, self.archive, sid))])
         return list(heapq.merge(*queues, key=_interleave_key))
 
@@ -227,8 +246,9 @@ class _Build:
         for sid, edition in editions:
             rep = self.reports[sid]
             started = time.perf_counter()
-            result = run_job(self.instance, f"{sid}__editions", partition_key=edition,
-                             tags={"source": sid, "trigger": "cli-build"})
+            result = run_job(
+                self.instance, f"{sid}__editions", partition_key=edition, tags={"source": sid, "trigger": "cli-build"}
+            )
             outcome = edition_outcome(result)
             seconds = time.perf_counter() - started
             rep.seconds += seconds
@@ -248,12 +268,19 @@ class _Build:
         source = get_source(sid)
         rows = self.archive.editions(sid)[edition]
         warehouse.record_quarantine(
-            self.settings.duckdb_path, sid, edition, parser_version=source.parser_version, reason=reason,
+            self.settings.duckdb_path,
+            sid,
+            edition,
+            parser_version=source.parser_version,
+            reason=reason,
             retrieved_at=max((r.retrieved_at or "") for r in rows) or None,
-            files=[{"file": r.file_name, "format": r.file_format, "sha256": r.sha256, "url": r.url} for r in rows])
+            files=[{"file": r.file_name, "format": r.file_format, "sha256": r.sha256, "url": r.url} for r in rows],
+        )
         self.reports[sid].quarantined.append(edition)
-        self.echo(f"process  {sid:<20} {edition}: QUARANTINED (held back from releases; retried when the "
-                  f"parser version changes): {reason}")
+        self.echo(
+            f"process  {sid:<20} {edition}: QUARANTINED (held back from releases; retried when the "
+            f"parser version changes): {reason}"
+        )
 
     # --- publishing -------------------------------------------------------------------------------------
     def publish_if_changed(self) -> None:
@@ -263,8 +290,9 @@ class _Build:
         else:
             state = json.loads(_state_path(self.settings).read_text(encoding="utf-8"))
             self.report.release = state.get("release")
-            self.echo(f"publish  nothing changed since release {self.report.release}: "
-                      "warehouse and release are up to date")
+            self.echo(
+                f"publish  nothing changed since release {self.report.release}: warehouse and release are up to date"
+            )
 
     def _publish(self, fingerprint: str) -> None:
         from fast_pipeline.orchestration.runs import failure_reason, run_job
@@ -280,7 +308,8 @@ class _Build:
         failed_tests = [e for e in result.get_asset_check_evaluations() if not e.passed]
         if not result.success or failed_tests:
             reason = failure_reason(result) or "; ".join(
-                f"{c.asset_key.to_user_string()}:{c.check_name}" for c in failed_tests)
+                f"{c.asset_key.to_user_string()}:{c.check_name}" for c in failed_tests
+            )
             report.errors.append(f"publish: {reason} (dbt log: {dbt_log})")
             self.echo(f"publish  FAILED: {reason} (dbt log: {dbt_log})")
             return
@@ -296,8 +325,10 @@ class _Build:
         state_path.parent.mkdir(parents=True, exist_ok=True)
         state_path.write_text(json.dumps({"fingerprint": fingerprint, "release": report.release}), encoding="utf-8")
         what = "written" if created else "unchanged"
-        self.echo(f"publish  dbt models built and tested; release {report.release} {what} "
-                  f"({time.perf_counter() - started:.1f}s){self._carried_note()}")
+        self.echo(
+            f"publish  dbt models built and tested; release {report.release} {what} "
+            f"({time.perf_counter() - started:.1f}s){self._carried_note()}"
+        )
 
     def _carried_note(self) -> str:
         """Sources whose newest editions the release does not carry, and why (as the release says)."""
@@ -316,8 +347,14 @@ class _Build:
                 log.write(json.dumps({"event": "source_build", **rep.as_log()}, ensure_ascii=False) + "\n")
 
 
-def run_build(settings: Settings, source_ids: list[str] | None = None, *, echo=print, publish: bool = True,
-              each_edition: bool = False) -> BuildReport:
+def run_build(
+    settings: Settings,
+    source_ids: list[str] | None = None,
+    *,
+    echo=print,
+    publish: bool = True,
+    each_edition: bool = False,
+) -> BuildReport:
     """Acquire, process what is new, publish. With `each_edition`, publish after every processed edition
     (in publication order across sources), so that saved editions replayed from a mirror give one dated
     release per edition, as if each had been built on the day it appeared."""

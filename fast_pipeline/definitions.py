@@ -16,7 +16,8 @@ from fast_pipeline.sources.registry import all_sources
 _per_source = [build_source_definitions(s) for s in all_sources()]
 
 publish_job = define_asset_job(
-    "publish", selection=[warehouse_models, release],
+    "publish",
+    selection=[warehouse_models, release],
     description="Rebuild the dbt models over the warehouse and write a release.",
 )
 

@@ -64,8 +64,9 @@ def ensure_dbt_manifest(force: bool = False) -> Path:
         from dbt.cli.main import dbtRunner
 
         os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
-        result = dbtRunner().invoke(["parse", "--project-dir", str(DBT_PROJECT_DIR),
-                                     "--profiles-dir", str(DBT_PROJECT_DIR), "--quiet"])
+        result = dbtRunner().invoke(
+            ["parse", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--quiet"]
+        )
         if not result.success:
             raise RuntimeError(f"dbt parse failed: {result.exception}")
         manifest.touch()

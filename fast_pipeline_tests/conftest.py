@@ -21,10 +21,12 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_SOURCES = Path(os.environ.get("FAST_SHARED_SOURCES", REPO_ROOT.parent / "shared" / "sources"))
 
 THOROUGH_FACTOR = 20
-settings.register_profile("ci", derandomize=True, deadline=None, database=None, print_blob=True,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("thorough", max_examples=100 * THOROUGH_FACTOR, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", derandomize=True, deadline=None, database=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "thorough", max_examples=100 * THOROUGH_FACTOR, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 

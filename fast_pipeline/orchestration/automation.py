@@ -18,6 +18,9 @@ AFTER_UPSTREAM_UPDATES = (
 ).with_label("after upstream updates")
 
 automation_sensor = AutomationConditionSensorDefinition(
-    "publish_after_new_editions", target=AssetSelection.all(), default_status=DefaultSensorStatus.RUNNING,
+    "publish_after_new_editions",
+    target=AssetSelection.all(),
+    default_status=DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=30,
-    description="Rebuilds the dbt models and the release once new editions' actions are materialized.")
+    description="Rebuilds the dbt models and the release once new editions' actions are materialized.",
+)

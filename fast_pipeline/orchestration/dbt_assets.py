@@ -4,7 +4,6 @@ dbt sources `raw.<source_id>__actions` are the `<source_id>/actions` assets; `ra
 of them together. dbt tests appear as asset checks.
 """
 
-
 import importlib.metadata
 import os
 import sys
@@ -26,9 +25,12 @@ DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 EDITIONS_KEY = AssetKey(["raw", "editions"])
 
 editions_registry = AssetSpec(
-    EDITIONS_KEY, deps=ALL_ACTIONS_KEYS, group_name="warehouse", kinds={"duckdb"},
+    EDITIONS_KEY,
+    deps=ALL_ACTIONS_KEYS,
+    group_name="warehouse",
+    kinds={"duckdb"},
     description="raw.editions: one row per archived edition with counts, cross-check and publish-gate results; "
-                "written by every source's actions asset.",
+    "written by every source's actions asset.",
 )
 
 

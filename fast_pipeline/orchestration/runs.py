@@ -47,37 +47,64 @@ def repository_origin() -> RemoteRepositoryOrigin:
 
 @functools.cache
 def _repository() -> ReconstructableRepository:
-    return ReconstructableRepository.for_module(DEFINITIONS_MODULE, DEFINITIONS_ATTRIBUTE,
-                                                working_directory=str(REPO_ROOT))
+    return ReconstructableRepository.for_module(
+        DEFINITIONS_MODULE, DEFINITIONS_ATTRIBUTE, working_directory=str(REPO_ROOT)
+    )
 
 
-def run_job(instance: DagsterInstance, job_name: str, *, partition_key: str | None = None,
-            tags: Mapping[str, str] | None = None) -> JobExecutionResult:
+def run_job(
+    instance: DagsterInstance, job_name: str, *, partition_key: str | None = None, tags: Mapping[str, str] | None = None
+) -> JobExecutionResult:
     """Execute one job in this process as a run of the workspace's code location."""
     job: ReconstructableJob = _repository().get_reconstructable_job(job_name)
     job_def = job.get_definition()
     run_tags = {**job_def.run_tags, **merge_run_tags(job_def, partition_key, tags, None, instance, QUIET)}
     plan = create_execution_plan(job, run_config=QUIET, instance_ref=instance.get_ref(), tags=run_tags)
     run = instance.create_run_for_job(
-        job_def=job_def, execution_plan=plan, run_config=QUIET, tags=run_tags,
-        remote_job_origin=repository_origin().get_job_origin(job_name), job_code_origin=job.get_python_origin())
+        job_def=job_def,
+        execution_plan=plan,
+        run_config=QUIET,
+        tags=run_tags,
+        remote_job_origin=repository_origin().get_job_origin(job_name),
+        job_code_origin=job.get_python_origin(),
+    )
     return execute_run(job, run, instance, raise_on_error=False)
 
 
-def report_acquisition(instance: DagsterInstance, source_id: str, *, new_editions: list[str],
-                       known_editions: list[str], new_files: int, mode: str, error: str | None) -> None:
+def report_acquisition(
+    instance: DagsterInstance,
+    source_id: str,
+    *,
+    new_editions: list[str],
+    known_editions: list[str],
+    new_files: int,
+    mode: str,
+    error: str | None,
+) -> None:
     """What a CLI acquisition did, as the `<source>/acquisition` asset's event: a materialization when it
     archived something, an observation carrying the error when it failed (nothing was archived)."""
     key = [source_id, "acquisition"]
     if error:
-        instance.report_runless_asset_event(AssetObservation(
-            asset_key=key, description=f"acquisition failed: {error}",
-            metadata={"error": MetadataValue.text(error), "mode": mode}))
+        instance.report_runless_asset_event(
+            AssetObservation(
+                asset_key=key,
+                description=f"acquisition failed: {error}",
+                metadata={"error": MetadataValue.text(error), "mode": mode},
+            )
+        )
         return
-    instance.report_runless_asset_event(AssetMaterialization(
-        asset_key=key, description=f"{len(new_editions)} new edition(s) archived by `fast-pipeline build`",
-        metadata={"new_editions": MetadataValue.json(new_editions), "known_editions": MetadataValue.json(known_editions),
-                  "new_files": new_files, "mode": mode}))
+    instance.report_runless_asset_event(
+        AssetMaterialization(
+            asset_key=key,
+            description=f"{len(new_editions)} new edition(s) archived by `fast-pipeline build`",
+            metadata={
+                "new_editions": MetadataValue.json(new_editions),
+                "known_editions": MetadataValue.json(known_editions),
+                "new_files": new_files,
+                "mode": mode,
+            },
+        )
+    )
 
 
 @dataclass(frozen=True)

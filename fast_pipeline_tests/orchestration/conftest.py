@@ -49,8 +49,12 @@ def cli(settings: Settings, mirror: Path, *argv: str) -> CliRun:
     """`fast-pipeline ARGV` as a user runs it, with this data directory and mirror."""
     out, err = io.StringIO(), io.StringIO()
     with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        for var, value in (("FAST_DATA_DIR", settings.data_dir), ("FAST_SOURCE_MIRROR", mirror),
-                           ("FAST_DUCKDB_PATH", settings.duckdb_path), ("DAGSTER_HOME", settings.dagster_home)):
+        for var, value in (
+            ("FAST_DATA_DIR", settings.data_dir),
+            ("FAST_SOURCE_MIRROR", mirror),
+            ("FAST_DUCKDB_PATH", settings.duckdb_path),
+            ("DAGSTER_HOME", settings.dagster_home),
+        ):
             mp.setenv(var, str(value))
         code = main(list(argv))
     return CliRun(code, out.getvalue(), err.getvalue())
@@ -65,8 +69,9 @@ def builds(tmp_path_factory) -> Builds:
     root = tmp_path_factory.mktemp("cli-builds")
     mirror, data = root / "mirror", root / "data"
     (mirror / SID).mkdir(parents=True)
-    settings = Settings(data_dir=data, duckdb_path=data / "warehouse.duckdb", mirror=mirror,
-                        instance_dir=data / "dagster")
+    settings = Settings(
+        data_dir=data, duckdb_path=data / "warehouse.duckdb", mirror=mirror, instance_dir=data / "dagster"
+    )
     link_edition(mirror, GOOD, GOOD)
     (mirror / SID / BAD).mkdir()
     (mirror / SID / BAD / "cadastro_de_empregadores.csv").write_bytes(ERROR_PAGE)

@@ -35,7 +35,9 @@ def test_the_build_that_finds_the_error_page_fails_with_one_line_and_keeps_it_ar
     assert f"{GOOD}: ok" in first.out
     # the archive is never rewritten: the publisher's bytes stay, as archived
     (row,) = Archive(builds.settings.archive_dir).editions(SID)[BAD]
-    assert Archive(builds.settings.archive_dir).object_path(row.sha256).read_bytes().startswith("Serviço".encode("cp1252"))
+    assert (
+        Archive(builds.settings.archive_dir).object_path(row.sha256).read_bytes().startswith("Serviço".encode("cp1252"))
+    )
 
 
 def test_the_release_keeps_the_last_good_edition_and_says_why(builds):
@@ -45,7 +47,11 @@ def test_the_release_keeps_the_last_good_edition_and_says_why(builds):
     fresh = _freshness(builds, "2026.08.02.2")
     assert fresh["published_edition"] == GOOD
     (held,) = fresh["held_back"]
-    assert held["edition"] == BAD and held["reasons"][0].startswith("quarantined: ") and "no header row" in held["reasons"][0]
+    assert (
+        held["edition"] == BAD
+        and held["reasons"][0].startswith("quarantined: ")
+        and "no header row" in held["reasons"][0]
+    )
     changes_md = (builds.settings.releases_dir / "2026.08.02.2" / "CHANGES.md").read_text(encoding="utf-8")
     assert f"{SID} {BAD}: quarantined: " in changes_md
     changes = json.loads((builds.settings.releases_dir / "2026.08.02.2" / "changes.json").read_text(encoding="utf-8"))
@@ -58,10 +64,12 @@ def test_a_later_build_goes_on_reports_the_quarantine_and_succeeds(builds):
     assert f"{NEXT}: ok" in second.out
     assert f"{BAD}: quarantined by an earlier build" in second.out and "not retried" in second.out
     with duckdb.connect(str(builds.settings.duckdb_path), read_only=True) as con:
-        carried = con.execute("select published_edition from marts.source_freshness where source_id = ?",
-                              [SID]).fetchone()[0]
-        removed = con.execute("select count(*) from marts.adverse_actions where removed_in_edition = ?",
-                              [NEXT]).fetchone()[0]
+        carried = con.execute(
+            "select published_edition from marts.source_freshness where source_id = ?", [SID]
+        ).fetchone()[0]
+        removed = con.execute(
+            "select count(*) from marts.adverse_actions where removed_in_edition = ?", [NEXT]
+        ).fetchone()[0]
     assert carried == NEXT and removed == 2  # the two employers gone between the good editions
     assert _freshness(builds, "2026.08.03")["published_edition"] == NEXT
 
@@ -85,8 +93,9 @@ def test_sources_lists_the_quarantined_edition_with_its_reason(builds):
 def test_a_new_parser_version_retries_the_quarantined_edition(builds, monkeypatch, tmp_path):
     data = tmp_path / "data"  # a copy: the other tests read the shared builds
     shutil.copytree(builds.settings.data_dir, data, symlinks=True)
-    settings = replace(builds.settings, data_dir=data, duckdb_path=data / "warehouse.duckdb",
-                       instance_dir=data / "dagster")
+    settings = replace(
+        builds.settings, data_dir=data, duckdb_path=data / "warehouse.duckdb", instance_dir=data / "dagster"
+    )
     source = get_source(SID)
     monkeypatch.setattr(source, "parser_version", f"{source.parser_version}-retry")
     run = cli(settings, builds.mirror, "build", "--source", SID, "--no-release")

@@ -42,9 +42,12 @@ def ui(builds):
     origin = repository_origin()
     location = InProcessCodeLocationOrigin(
         LoadableTargetOrigin(module_name=DEFINITIONS_MODULE, attribute=DEFINITIONS_ATTRIBUTE),
-        location_name=origin.code_location_origin.location_name)
-    with DagsterInstance.from_config(str(builds.settings.dagster_home)) as instance, \
-            WorkspaceProcessContext(instance, InProcessWorkspaceLoadTarget(location)) as process:
+        location_name=origin.code_location_origin.location_name,
+    )
+    with (
+        DagsterInstance.from_config(str(builds.settings.dagster_home)) as instance,
+        WorkspaceProcessContext(instance, InProcessWorkspaceLoadTarget(location)) as process,
+    ):
         context = process.create_request_context()
 
         def query(text: str, **variables):
@@ -80,7 +83,9 @@ def test_acquisition_is_materialized_by_each_build_that_archived_something(ui):
 
 def test_a_source_without_editions_shows_nothing_materialized(ui):
     assert ui(MATERIALIZATIONS, path=["us_cbp_wro", "acquisition"])["assetOrError"] == {
-        "assetMaterializations": [], "assetObservations": []}
+        "assetMaterializations": [],
+        "assetObservations": [],
+    }
     node = ui(PARTITIONS, path=["us_cbp_wro", "actions"])["assetNodeOrError"]
     assert node["partitionKeys"] == [] and node["partitionStats"]["numMaterialized"] == 0
     brazil = ui(PARTITIONS, path=[SID, "actions"])["assetNodeOrError"]
@@ -89,8 +94,12 @@ def test_a_source_without_editions_shows_nothing_materialized(ui):
 
 def test_the_automation_sensor_runs_by_default_and_the_community_dialog_is_off(ui, builds):
     origin = repository_origin()
-    state = ui(SENSOR, location=origin.code_location_origin.location_name, repository=origin.repository_name,
-               name="publish_after_new_editions")["sensorOrError"]["sensorState"]
+    state = ui(
+        SENSOR,
+        location=origin.code_location_origin.location_name,
+        repository=origin.repository_name,
+        name="publish_after_new_editions",
+    )["sensorOrError"]["sensorState"]
     assert state["status"] == "RUNNING"
     with DagsterInstance.from_config(str(builds.settings.dagster_home)) as instance:
         assert instance.get_settings("nux") == {"enabled": False}
