@@ -23,6 +23,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fast_pipeline.core import warehouse
 from fast_pipeline.core.acquire import AcquisitionResult, acquire
@@ -31,6 +32,9 @@ from fast_pipeline.core.http import HttpClient
 from fast_pipeline.environment import prepare_environment
 from fast_pipeline.settings import DBT_PROJECT_DIR, Settings
 from fast_pipeline.sources.registry import SOURCE_IDS, get_source
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -81,11 +85,10 @@ class BuildReport:
         return not self.errors and all(s.status == "ok" for s in self.sources)
 
 
-def pending_editions(settings: Settings, archive: Archive, source_id: str) -> list[str]:
-    """Archived editions not yet in the warehouse with the current parser version (an edition quarantined
-    with this parser version is recorded, so it is not pending)."""
+def pending_editions(table: pd.DataFrame, archive: Archive, source_id: str) -> list[str]:
+    """Archived editions not yet in the warehouse (`table`: raw.editions) with the current parser version
+    (an edition quarantined with this parser version is recorded, so it is not pending)."""
     source = get_source(source_id)
-    table = warehouse.editions_table(settings.duckdb_path)
     done = set()
     if len(table):
         mine = table[(table["source_id"] == source_id) & (table["parser_version"] == source.parser_version)]
@@ -93,9 +96,8 @@ def pending_editions(settings: Settings, archive: Archive, source_id: str) -> li
     return [e for e in archive.editions(source_id) if e not in done]
 
 
-def quarantined_editions(settings: Settings, source_id: str) -> dict[str, str]:
+def quarantined_editions(table: pd.DataFrame, source_id: str) -> dict[str, str]:
     """Edition -> reason, for the source's editions quarantined with its current parser version."""
-    table = warehouse.editions_table(settings.duckdb_path)
     if not len(table) or "quarantine_reason" not in table:
         return {}
     version = get_source(source_id).parser_version
@@ -219,15 +221,16 @@ class _Build:
         """(source, edition) still to process: each source's in publication order, sources interleaved by
         the dates their labels give (each source's own order is kept)."""
         queues = []
+        table = warehouse.editions_table(self.settings.duckdb_path)  # read once: each connection costs
         for sid in self.selected:
             rep = self.reports[sid]
-            for edition, reason in quarantined_editions(self.settings, sid).items():
+            for edition, reason in quarantined_editions(table, sid).items():
                 rep.still_quarantined.append(edition)
                 self.echo(
                     f"process  {sid:<20} {edition}: quarantined by an earlier build "
                     f"(parser v{get_source(sid).parser_version}), not retried: {reason}"
                 )
-            queues.append([(sid, e) for e in _in_publication_order(pending_editions(self.settings, self.archive, sid))])
+            queues.append([(sid, e) for e in _in_publication_order(pending_editions(table, self.archive, sid))])
         return list(heapq.merge(*queues, key=_interleave_key))
 
     def process(self, editions: list[tuple[str, str]]) -> None:
