@@ -279,6 +279,9 @@ class _Build:
             retrieved_at=max((r.retrieved_at or "") for r in rows) or None,
             files=[{"file": r.file_name, "format": r.file_format, "sha256": r.sha256, "url": r.url} for r in rows],
         )
+        from fast_pipeline.orchestration.source_assets import editions_updated
+
+        self.instance.report_runless_asset_event(editions_updated(sid, edition))
         self.reports[sid].quarantined.append(edition)
         self.echo(
             f"process  {sid:<20} {edition}: QUARANTINED (held back from releases; retried when the "

@@ -16,13 +16,14 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, AutomationCondit
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from packaging import version
 
+from fast_pipeline.core import warehouse
 from fast_pipeline.orchestration.automation import AFTER_UPSTREAM_UPDATES
 from fast_pipeline.orchestration.resources import PipelineResource
-from fast_pipeline.orchestration.source_assets import ALL_ACTIONS_KEYS
+from fast_pipeline.orchestration.source_assets import ALL_ACTIONS_KEYS, EDITIONS_KEY
 from fast_pipeline.settings import DBT_PROJECT_DIR
+from fast_pipeline.sources.registry import SOURCE_IDS
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-EDITIONS_KEY = AssetKey(["raw", "editions"])
 
 editions_registry = AssetSpec(
     EDITIONS_KEY,
@@ -61,6 +62,8 @@ if not DBT_PROJECT.manifest_path.exists():
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineResource):
     """Build and test every dbt model over the embedded DuckDB warehouse."""
     settings = pipeline.settings()  # exports FAST_DUCKDB_PATH for the dbt profile
+    # every source's raw table exists even when the UI's own path processed only some sources' editions
+    warehouse.ensure_tables(settings.duckdb_path, list(SOURCE_IDS))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     context.log.info(f"dbt build against {settings.duckdb_path}")
     yield from dbt.cli(["build"], context=context).stream()

@@ -20,6 +20,7 @@ from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
+    AssetMaterialization,
     AssetsDefinition,
     DefaultScheduleStatus,
     DefaultSensorStatus,
@@ -45,6 +46,17 @@ from fast_pipeline.core.gate import evaluate_gate
 from fast_pipeline.core.source import Source
 from fast_pipeline.orchestration.resources import PipelineResource
 from fast_pipeline.sources.registry import SOURCE_IDS
+
+EDITIONS_KEY = AssetKey(["raw", "editions"])
+
+
+def editions_updated(source_id: str, edition: str) -> AssetMaterialization:
+    """The event that records a write to `raw.editions` (by an actions asset, or a build's quarantine)."""
+    return AssetMaterialization(
+        asset_key=EDITIONS_KEY,
+        description=f"{source_id} {edition} recorded",
+        metadata={"source": source_id, "edition": edition},
+    )
 
 
 def edition_partitions(source_id: str) -> DynamicPartitionsDefinition:
@@ -246,6 +258,9 @@ def build_source_definitions(source: Source) -> SourceDefinitions:
                 gate_reasons=gate_reasons,
             )
             warehouse.write_edition(settings.duckdb_path, sid, edition, actions=rows, edition_row=record.as_row())
+            # raw.editions changed too: say so, so that its dbt dependents (published editions, freshness)
+            # count as having an updated upstream
+            context.log_event(editions_updated(sid, edition))
         counts = rows["action_type"].value_counts().to_dict() if len(rows) else {}
         context.log.info(
             json.dumps(

@@ -8,6 +8,9 @@ UI's own GraphQL API over a workspace loaded as `./dev ui` loads it (same code l
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import replace
+
 import pytest
 from dagster import DagsterInstance
 from dagster._core.remote_origin import InProcessCodeLocationOrigin
@@ -103,3 +106,47 @@ def test_the_automation_sensor_runs_by_default_and_the_community_dialog_is_off(u
     assert state["status"] == "RUNNING"
     with DagsterInstance.from_config(str(builds.settings.dagster_home)) as instance:
         assert instance.get_settings("nux") == {"enabled": False}
+
+
+def test_the_automation_sensor_rebuilds_after_a_new_edition_and_not_what_the_cli_published(builds, tmp_path):
+    """The sensor's ticks, evaluated on a copy of the builds: nothing to do after the CLI published; once the
+    UI's own path processes a new edition (the new-editions sensor's run), the warehouse models that read
+    it and the release are requested, although the quarantined partition never materializes."""
+    from dagster import evaluate_automation_conditions
+
+    from fast_pipeline.core.acquire import acquire
+    from fast_pipeline.core.archive import Archive
+    from fast_pipeline.definitions import defs
+    from fast_pipeline.environment import prepare_environment
+    from fast_pipeline.orchestration.runs import edition_outcome, run_job
+    from fast_pipeline.sources.registry import get_source
+
+    data = tmp_path / "data"
+    shutil.copytree(builds.settings.data_dir, data, symlinks=True)
+    mirror = tmp_path / "mirror"
+    newer = mirror / SID / "2026-08-04_csv"
+    newer.mkdir(parents=True)
+    saved = next((builds.mirror / SID / NEXT).iterdir())
+    header, *rows = saved.read_bytes().splitlines(keepends=True)
+    (newer / saved.name).write_bytes(b"".join([header, *rows[:-1]]))  # one employer fewer
+    settings = replace(
+        builds.settings,
+        data_dir=data,
+        duckdb_path=data / "warehouse.duckdb",
+        instance_dir=data / "dagster",
+        mirror=mirror,
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        for var in ("FAST_DATA_DIR", "FAST_DUCKDB_PATH", "FAST_SOURCE_MIRROR", "DAGSTER_HOME"):
+            mp.setenv(var, "")
+        prepare_environment(settings)
+        with DagsterInstance.from_config(str(settings.dagster_home)) as instance:
+            first = evaluate_automation_conditions(defs=defs, instance=instance)
+            assert first.total_requested == 0  # everything the CLI built is up to date
+            assert acquire(get_source(SID), Archive(settings.archive_dir), mirror=mirror).new_editions == [newer.name]
+            instance.add_dynamic_partitions(f"{SID}__editions", [newer.name])
+            assert edition_outcome(run_job(instance, f"{SID}__editions", partition_key=newer.name)).status == "ok"
+            second = evaluate_automation_conditions(defs=defs, instance=instance, cursor=first.cursor)
+    requested = {r.key.to_user_string() for r in second.results if r.true_subset.size}
+    wanted = {"intermediate/int_editions__published", "marts/source_freshness", "marts/adverse_actions", "release"}
+    assert wanted <= requested, requested
