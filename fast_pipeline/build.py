@@ -1,29 +1,40 @@
 """`fast-pipeline build`: acquire every source, process new editions through Dagster, rebuild the warehouse
-models and write a release, reporting one line per source.
+models and write a release, reporting one line per source and edition.
 
 Acquisition runs as plain Python, so a build with nothing new stops before Dagster and dbt are even
 imported: the no-op rebuild costs little more than hashing the mirror or fetching the landing pages.
-New editions are processed by the same Dagster jobs the UI runs (in-process, recorded in the instance
-under data/dagster), so the UI shows every materialisation made from the command line.
+New editions are processed by the same Dagster jobs the UI runs, as runs of the workspace's code location
+(see orchestration/runs.py), so the UI shows every run and materialisation made from the command line.
+
+An edition whose parser cannot process it (a parse error, a schema or cross-check failure) is quarantined:
+recorded with its reason in `raw.editions`, held back from releases like an edition the publish gate
+stops, and not retried until the source's parser version changes. The build that quarantines it fails
+(someone must look); later builds report it and go on.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import heapq
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fast_pipeline.core import warehouse
-from fast_pipeline.core.acquire import acquire
+from fast_pipeline.core.acquire import AcquisitionResult, acquire
 from fast_pipeline.core.archive import Archive
 from fast_pipeline.core.http import HttpClient
 from fast_pipeline.environment import prepare_environment
 from fast_pipeline.settings import DBT_PROJECT_DIR, Settings
 from fast_pipeline.sources.registry import SOURCE_IDS, get_source
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -32,14 +43,32 @@ class SourceReport:
     new_editions: list[str] = field(default_factory=list)
     processed: list[str] = field(default_factory=list)
     held_back: list[str] = field(default_factory=list)
+    quarantined: list[str] = field(default_factory=list)  # by this build
+    still_quarantined: list[str] = field(default_factory=list)  # by an earlier build, same parser version
     errors: list[str] = field(default_factory=list)
     note: str = ""
     seconds: float = 0.0
 
     def as_log(self) -> dict:
-        return {"source": self.source_id, "new_editions": self.new_editions, "processed": self.processed,
-                "held_back": self.held_back, "errors": self.errors, "note": self.note,
-                "seconds": round(self.seconds, 2)}
+        return {
+            "source": self.source_id,
+            "new_editions": self.new_editions,
+            "processed": self.processed,
+            "held_back": self.held_back,
+            "quarantined": self.quarantined,
+            "still_quarantined": self.still_quarantined,
+            "errors": self.errors,
+            "note": self.note,
+            "seconds": round(self.seconds, 2),
+        }
+
+    @property
+    def status(self) -> str:
+        if self.errors:
+            return "FAILED"
+        if self.quarantined:
+            return "QUARANTINED"
+        return "HELD BACK" if self.held_back else "ok"
 
 
 @dataclass
@@ -48,22 +77,34 @@ class BuildReport:
     published: bool = False
     release: str | None = None
     release_created: bool = False
+    releases: list[str] = field(default_factory=list)  # every release this build wrote, oldest first
     errors: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.errors and all(not s.errors and not s.held_back for s in self.sources)
+        return not self.errors and all(s.status == "ok" for s in self.sources)
 
 
-def pending_editions(settings: Settings, archive: Archive, source_id: str) -> list[str]:
-    """Archived editions not yet in the warehouse with the current parser version."""
+def pending_editions(table: pd.DataFrame, archive: Archive, source_id: str) -> list[str]:
+    """Archived editions not yet in the warehouse (`table`: raw.editions) with the current parser version
+    (an edition quarantined with this parser version is recorded, so it is not pending)."""
     source = get_source(source_id)
-    table = warehouse.editions_table(settings.duckdb_path)
     done = set()
     if len(table):
         mine = table[(table["source_id"] == source_id) & (table["parser_version"] == source.parser_version)]
         done = set(mine["edition"])
     return [e for e in archive.editions(source_id) if e not in done]
+
+
+def quarantined_editions(table: pd.DataFrame, source_id: str) -> dict[str, str]:
+    """Edition -> reason, for the source's editions quarantined with its current parser version."""
+    if not len(table) or "quarantine_reason" not in table:
+        return {}
+    version = get_source(source_id).parser_version
+    rows = table[
+        (table["source_id"] == source_id) & (table["parser_version"] == version) & table["quarantine_reason"].notna()
+    ]
+    return dict(zip(rows["edition"], rows["quarantine_reason"], strict=False))
 
 
 def _publish_fingerprint(settings: Settings) -> str:
@@ -77,6 +118,7 @@ def _publish_fingerprint(settings: Settings) -> str:
         if p.is_file() and "target" not in p.parts and "logs" not in p.parts:
             digest.update(p.relative_to(DBT_PROJECT_DIR).as_posix().encode() + p.read_bytes())
     from fast_pipeline import __version__
+
     digest.update(__version__.encode())
     return digest.hexdigest()
 
@@ -94,150 +136,254 @@ def _needs_publish(settings: Settings, fingerprint: str) -> bool:
     return state.get("fingerprint") != fingerprint or not (release and (settings.releases_dir / release).is_dir())
 
 
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-
-
-def run_build(settings: Settings, source_ids: list[str] | None = None, *, echo=print, publish: bool = True) -> BuildReport:
-    prepare_environment(settings)
-    # Library chatter (each dbt node, each step) belongs in the Dagster run log, not on the terminal.
-    logging.getLogger("dagster.builtin").setLevel(logging.WARNING)
-    selected = list(source_ids or SOURCE_IDS)
-    archive = Archive(settings.archive_dir)
-    warehouse.ensure_tables(settings.duckdb_path, list(SOURCE_IDS))
-    http = None if settings.mirror else HttpClient(settings.http)
-    reports = {sid: SourceReport(sid) for sid in selected}
-
-    for sid in selected:
-        started = time.perf_counter()
-        result = acquire(get_source(sid), archive, http=http, mirror=settings.mirror)
-        rep = reports[sid]
-        rep.new_editions = result.new_editions
-        rep.note = result.note or ""
-        if result.error:
-            rep.errors.append(result.error.message)
-        rep.seconds += time.perf_counter() - started
-        state = "FAILED: " + result.error.message if result.error else (
-            f"{len(result.new_editions)} new edition(s)" + (f" ({rep.note})" if rep.note else ""))
-        echo(f"acquire  {sid:<20} {state}")
-
-    todo = {sid: pending_editions(settings, archive, sid) for sid in selected}
-    if any(todo.values()):
-        _process_editions(settings, todo, reports, echo)
-
-    report = BuildReport(list(reports.values()))
-    if publish:
-        fingerprint = _publish_fingerprint(settings)
-        if _needs_publish(settings, fingerprint):
-            _publish(settings, report, fingerprint, echo)
-        else:
-            state = json.loads(_state_path(settings).read_text(encoding="utf-8"))
-            report.release = state.get("release")
-            echo(f"publish  nothing changed since release {report.release}: warehouse and release are up to date")
-    log_path = settings.data_dir / "logs" / "build.jsonl"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("a", encoding="utf-8") as log:
-        for rep in report.sources:
-            log.write(json.dumps({"event": "source_build", **rep.as_log()}, ensure_ascii=False) + "\n")
-    return report
-
-
-def _process_editions(settings: Settings, todo: dict[str, list[str]], reports: dict[str, SourceReport], echo) -> None:
-    from dagster import DagsterInstance
-
-    from fast_pipeline.definitions import defs
-    from fast_pipeline.environment import ensure_dbt_manifest
-    from fast_pipeline.orchestration.source_assets import edition_partitions
-
-    ensure_dbt_manifest()
-    instance = DagsterInstance.get()
-    for sid, editions in todo.items():
-        if not editions:
-            continue
-        partitions = edition_partitions(sid)
-        known = set(instance.get_dynamic_partitions(partitions.name))
-        new = [e for e in editions if e not in known]
-        if new:
-            instance.add_dynamic_partitions(partitions.name, new)
-        job = defs.resolve_job_def(f"{sid}__editions")
-        rep = reports[sid]
-        for edition in _in_publication_order(editions):
-            started = time.perf_counter()
-            result = job.execute_in_process(partition_key=edition, instance=instance, raise_on_error=False,
-                                            run_config=QUIET, tags={"source": sid, "trigger": "cli-build"})
-            failed_checks = [e for e in result.get_asset_check_evaluations() if not e.passed]
-            rep.seconds += time.perf_counter() - started
-            if not result.success:
-                reason = _failure_reason(result) or "run failed"
-                rep.errors.append(f"{reason} [edition {edition}]")
-                echo(f"process  {sid:<20} {edition}: FAILED: {reason}")
-                continue
-            blocking = [c for c in failed_checks if c.check_name != "publish_gate"]
-            if blocking:
-                detail = "; ".join(f"{c.check_name}: {_check_detail(c)}" for c in blocking)
-                rep.errors.append(f"{sid}: {detail} [edition {edition}]")
-                echo(f"process  {sid:<20} {edition}: FAILED CHECK {detail}")
-                continue
-            if any(c.check_name == "publish_gate" for c in failed_checks):
-                gate = next(c for c in failed_checks if c.check_name == "publish_gate")
-                reasons = gate.metadata["reasons"].value
-                rep.held_back.append(edition)
-                echo(f"process  {sid:<20} {edition}: HELD BACK by publish gate: {'; '.join(reasons)}")
-                continue
-            rep.processed.append(edition)
-            echo(f"process  {sid:<20} {edition}: ok ({time.perf_counter() - started:.1f}s)")
-
-
-def _check_detail(evaluation) -> str:
-    """The readable part of a failed check's metadata (the text, not the MetadataValue wrapper)."""
-    value = evaluation.metadata.get("failures") or evaluation.metadata.get("disagreements")
-    return str(value.value) if value is not None else "failed"
-
-
 def _in_publication_order(editions: list[str]) -> list[str]:
-    """Edition labels start with a date wherever the publisher gives one; process oldest first so that
-    each edition's publish gate compares against the one before it."""
+    """One source's editions, oldest first, so that each edition's publish gate compares against the one
+    before it. Edition labels start with a date wherever the publisher gives one."""
     return sorted(editions)
 
 
-def _failure_reason(result) -> str | None:
-    for event in result.all_events:
-        if event.event_type_value == "STEP_FAILURE":
-            err = event.step_failure_data.error
-            if err is None:
-                continue
-            desc = getattr(event.step_failure_data.user_failure_data, "description", None)
-            return desc or (err.cause.message.strip() if err.cause else err.message.strip())
-    return None
+def _interleave_key(step: tuple[str, str]) -> tuple[str, str]:
+    """Where a source's next edition stands among the other sources' (for `--each-edition`): the date its
+    label starts with (`2026-08-02_csv`, `2014-11`, `2013-app-xml_...`), else the label; ties by source."""
+    sid, edition = step
+    m = re.match(r"\d{4}(-\d{2}(-\d{2})?)?", edition)
+    return (m.group(0) if m else edition, sid)
 
 
-def _publish(settings: Settings, report: BuildReport, fingerprint: str, echo) -> None:
-    from dagster import DagsterInstance
+class _Build:
+    """One `run_build` call: the settings, the per-source reports and (once loaded) the Dagster instance."""
 
-    from fast_pipeline.environment import ensure_dbt_manifest
+    def __init__(self, settings: Settings, selected: list[str], echo):
+        self.settings = settings
+        self.selected = selected
+        self.echo = echo
+        self.archive = Archive(settings.archive_dir)
+        self.reports = {sid: SourceReport(sid) for sid in selected}
+        self.report = BuildReport(list(self.reports.values()))
+        self._stack = contextlib.ExitStack()
+        self._instance = None
 
-    ensure_dbt_manifest()
-    from fast_pipeline.definitions import defs
+    @property
+    def instance(self):
+        """The Dagster instance, loaded on first use only: a build with nothing to do never imports Dagster."""
+        if self._instance is None:
+            from fast_pipeline.environment import ensure_dbt_manifest
+            from fast_pipeline.orchestration.runs import instance_for_build
 
-    started = time.perf_counter()
-    dbt_log = settings.data_dir / "logs" / "dbt-build.log"
-    dbt_log.parent.mkdir(parents=True, exist_ok=True)
-    # dagster-dbt echoes every dbt event to stdout: keep it in a log file (and the Dagster run), not the terminal
-    with dbt_log.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-        result = defs.resolve_job_def("publish").execute_in_process(
-            instance=DagsterInstance.get(), raise_on_error=False, run_config=QUIET, tags={"trigger": "cli-build"})
-    failed_tests = [e for e in result.get_asset_check_evaluations() if not e.passed]
-    if not result.success or failed_tests:
-        reason = _failure_reason(result) or "; ".join(f"{c.asset_key.to_user_string()}:{c.check_name}" for c in failed_tests)
-        report.errors.append(f"publish: {reason} (dbt log: {dbt_log})")
-        echo(f"publish  FAILED: {reason} (dbt log: {dbt_log})")
-        return
-    mat = result.asset_materializations_for_node("release")
-    meta = mat[-1].metadata if mat else {}
-    report.published = True
-    report.release = meta["version"].value if "version" in meta else None
-    report.release_created = bool(meta["created"].value) if "created" in meta else False
-    state_path = _state_path(settings)
-    state_path.parent.mkdir(parents=True, exist_ok=True)
-    state_path.write_text(json.dumps({"fingerprint": fingerprint, "release": report.release}), encoding="utf-8")
-    what = "written" if report.release_created else "unchanged"
-    echo(f"publish  dbt models built and tested; release {report.release} {what} ({time.perf_counter() - started:.1f}s)")
+            ensure_dbt_manifest()  # the definitions load the dbt manifest at import
+            self._instance = self._stack.enter_context(instance_for_build())
+        return self._instance
+
+    def close(self) -> None:
+        self._stack.close()
+
+    # --- acquisition ------------------------------------------------------------------------------------
+    def acquire_all(self) -> None:
+        http = None if self.settings.mirror else HttpClient(self.settings.http)
+        results: list[AcquisitionResult] = []
+        for sid in self.selected:
+            started = time.perf_counter()
+            result = acquire(get_source(sid), self.archive, http=http, mirror=self.settings.mirror)
+            rep = self.reports[sid]
+            rep.new_editions = result.new_editions
+            rep.note = result.note or ""
+            if result.error:
+                rep.errors.append(result.error.message)
+            rep.seconds += time.perf_counter() - started
+            state = (
+                "FAILED: " + result.error.message
+                if result.error
+                else (f"{len(result.new_editions)} new edition(s)" + (f" ({rep.note})" if rep.note else ""))
+            )
+            self.echo(f"acquire  {sid:<20} {state}")
+            results.append(result)
+        if any(r.new_editions or r.error for r in results):
+            self._report_acquisitions(results)
+
+    def _report_acquisitions(self, results: list[AcquisitionResult]) -> None:
+        from fast_pipeline.orchestration.runs import report_acquisition
+
+        mode = "mirror" if self.settings.mirror else "http"
+        for r in results:
+            if r.new_editions or r.error:
+                report_acquisition(
+                    self.instance,
+                    r.source_id,
+                    new_editions=r.new_editions,
+                    known_editions=r.known_editions,
+                    new_files=r.new_files,
+                    mode=mode,
+                    error=r.error.message if r.error else None,
+                )
+
+    # --- processing -------------------------------------------------------------------------------------
+    def pending(self) -> list[tuple[str, str]]:
+        """(source, edition) still to process: each source's in publication order, sources interleaved by
+        the dates their labels give (each source's own order is kept)."""
+        queues = []
+        table = warehouse.editions_table(self.settings.duckdb_path)  # read once: each connection costs
+        for sid in self.selected:
+            rep = self.reports[sid]
+            for edition, reason in quarantined_editions(table, sid).items():
+                rep.still_quarantined.append(edition)
+                self.echo(
+                    f"process  {sid:<20} {edition}: quarantined by an earlier build "
+                    f"(parser v{get_source(sid).parser_version}), not retried: {reason}"
+                )
+            queues.append([(sid, e) for e in _in_publication_order(pending_editions(table, self.archive, sid))])
+        return list(heapq.merge(*queues, key=_interleave_key))
+
+    def process(self, editions: list[tuple[str, str]]) -> None:
+        from fast_pipeline.orchestration.runs import edition_outcome, run_job
+        from fast_pipeline.orchestration.source_assets import edition_partitions
+
+        by_source: dict[str, list[str]] = {}
+        for sid, edition in editions:
+            by_source.setdefault(sid, []).append(edition)
+        for sid, mine in by_source.items():
+            partitions = edition_partitions(sid)
+            known = set(self.instance.get_dynamic_partitions(partitions.name))
+            new = [e for e in mine if e not in known]
+            if new:
+                self.instance.add_dynamic_partitions(partitions.name, new)
+        for sid, edition in editions:
+            rep = self.reports[sid]
+            started = time.perf_counter()
+            result = run_job(
+                self.instance, f"{sid}__editions", partition_key=edition, tags={"source": sid, "trigger": "cli-build"}
+            )
+            outcome = edition_outcome(result)
+            seconds = time.perf_counter() - started
+            rep.seconds += seconds
+            if outcome.status == "ok":
+                rep.processed.append(edition)
+                self.echo(f"process  {sid:<20} {edition}: ok ({seconds:.1f}s)")
+            elif outcome.status == "held_back":
+                rep.held_back.append(edition)
+                self.echo(f"process  {sid:<20} {edition}: HELD BACK by publish gate: {outcome.detail}")
+            elif outcome.status == "quarantined":
+                self._quarantine(sid, edition, outcome.detail)
+            else:
+                rep.errors.append(f"{outcome.detail} [edition {edition}]")
+                self.echo(f"process  {sid:<20} {edition}: FAILED: {outcome.detail}")
+
+    def _quarantine(self, sid: str, edition: str, reason: str) -> None:
+        source = get_source(sid)
+        rows = self.archive.editions(sid)[edition]
+        warehouse.record_quarantine(
+            self.settings.duckdb_path,
+            sid,
+            edition,
+            parser_version=source.parser_version,
+            reason=reason,
+            retrieved_at=max((r.retrieved_at or "") for r in rows) or None,
+            files=[{"file": r.file_name, "format": r.file_format, "sha256": r.sha256, "url": r.url} for r in rows],
+        )
+        from fast_pipeline.orchestration.source_assets import editions_updated
+
+        self.instance.report_runless_asset_event(editions_updated(sid, edition))
+        self.reports[sid].quarantined.append(edition)
+        self.echo(
+            f"process  {sid:<20} {edition}: QUARANTINED (held back from releases; retried when the "
+            f"parser version changes): {reason}"
+        )
+
+    # --- publishing -------------------------------------------------------------------------------------
+    def publish_if_changed(self) -> None:
+        fingerprint = _publish_fingerprint(self.settings)
+        if _needs_publish(self.settings, fingerprint):
+            self._publish(fingerprint)
+        else:
+            state = json.loads(_state_path(self.settings).read_text(encoding="utf-8"))
+            self.report.release = state.get("release")
+            self.echo(
+                f"publish  nothing changed since release {self.report.release}: warehouse and release are up to date"
+            )
+
+    def _publish(self, fingerprint: str) -> None:
+        from fast_pipeline.orchestration.runs import failure_reason, run_job
+
+        settings, report = self.settings, self.report
+        started = time.perf_counter()
+        dbt_log = settings.data_dir / "logs" / "dbt-build.log"
+        dbt_log.parent.mkdir(parents=True, exist_ok=True)
+        instance = self.instance
+        # dagster-dbt echoes every dbt event to stdout: keep it in a log file (and the Dagster run), not the terminal
+        with dbt_log.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+            result = run_job(instance, "publish", tags={"trigger": "cli-build"})
+        failed_tests = [e for e in result.get_asset_check_evaluations() if not e.passed]
+        if not result.success or failed_tests:
+            reason = failure_reason(result) or "; ".join(
+                f"{c.asset_key.to_user_string()}:{c.check_name}" for c in failed_tests
+            )
+            report.errors.append(f"publish: {reason} (dbt log: {dbt_log})")
+            self.echo(f"publish  FAILED: {reason} (dbt log: {dbt_log})")
+            return
+        mat = result.asset_materializations_for_node("release")
+        meta = mat[-1].metadata if mat else {}
+        report.published = True
+        report.release = meta["version"].value if "version" in meta else None
+        created = bool(meta["created"].value) if "created" in meta else False
+        report.release_created = report.release_created or created
+        if created:
+            report.releases.append(report.release)
+        state_path = _state_path(settings)
+        state_path.parent.mkdir(parents=True, exist_ok=True)
+        state_path.write_text(json.dumps({"fingerprint": fingerprint, "release": report.release}), encoding="utf-8")
+        what = "written" if created else "unchanged"
+        self.echo(
+            f"publish  dbt models built and tested; release {report.release} {what} "
+            f"({time.perf_counter() - started:.1f}s){self._carried_note()}"
+        )
+
+    def _carried_note(self) -> str:
+        """Sources whose newest editions the release does not carry, and why (as the release says)."""
+        notes = []
+        for rep in self.reports.values():
+            kept = rep.quarantined + rep.still_quarantined + rep.held_back
+            if kept:
+                notes.append(f"{rep.source_id} keeps its last good edition ({', '.join(kept)} held back)")
+        return "".join(f"\n         {n}" for n in notes)
+
+    def write_log(self) -> None:
+        log_path = self.settings.data_dir / "logs" / "build.jsonl"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with log_path.open("a", encoding="utf-8") as log:
+            for rep in self.report.sources:
+                log.write(json.dumps({"event": "source_build", **rep.as_log()}, ensure_ascii=False) + "\n")
+
+
+def run_build(
+    settings: Settings,
+    source_ids: list[str] | None = None,
+    *,
+    echo=print,
+    publish: bool = True,
+    each_edition: bool = False,
+) -> BuildReport:
+    """Acquire, process what is new, publish. With `each_edition`, publish after every processed edition
+    (in publication order across sources), so that saved editions replayed from a mirror give one dated
+    release per edition, as if each had been built on the day it appeared."""
+    prepare_environment(settings)
+    # Library chatter (each dbt node, each step) belongs in the Dagster run log, not on the terminal.
+    logging.getLogger("dagster.builtin").setLevel(logging.WARNING)
+    build = _Build(settings, list(source_ids or SOURCE_IDS), echo)
+    try:
+        warehouse.ensure_tables(settings.duckdb_path, list(SOURCE_IDS))
+        build.acquire_all()
+        todo = build.pending()
+        if each_edition and publish:
+            for step in todo:
+                build.process([step])
+                build.publish_if_changed()
+            if not todo:
+                build.publish_if_changed()
+        else:
+            if todo:
+                build.process(todo)
+            if publish:
+                build.publish_if_changed()
+        build.write_log()
+    finally:
+        build.close()
+    return build.report

@@ -32,19 +32,22 @@ def cmd_build(args, settings: Settings) -> int:
             return 2
     mode = f"mirror {settings.mirror}" if settings.mirror else "publishers over HTTP"
     print(f"fast-pipeline build: {len(args.source or SOURCE_IDS)} source(s) from {mode}; data in {settings.data_dir}")
-    report = run_build(settings, args.source, publish=not args.no_release)
+    report = run_build(settings, args.source, publish=not args.no_release, each_edition=args.each_edition)
     print()
     print("summary")
     for rep in report.sources:
-        status = "FAILED" if rep.errors else ("HELD BACK" if rep.held_back else "ok")
-        print(f"  {rep.source_id:<20} {status:<9} new editions: {len(rep.new_editions):>2}  processed: "
+        print(f"  {rep.source_id:<20} {rep.status:<11} new editions: {len(rep.new_editions):>2}  processed: "
               f"{len(rep.processed):>2}  {rep.seconds:6.1f}s")
         for err in rep.errors:
             print(f"      error: {err}")
+        for edition in rep.quarantined + rep.still_quarantined:
+            print(f"      quarantined: {edition} (see `fast-pipeline sources`)")
     for err in report.errors:
         print(f"  error: {err}")
     print(f"  warehouse: {settings.duckdb_path}")
-    if report.release:
+    if len(report.releases) > 1:
+        print(f"  releases:  {', '.join(report.releases)} in {settings.releases_dir}")
+    elif report.release:
         print(f"  release:   {settings.releases_dir / report.release}")
     return 0 if report.ok else 1
 
@@ -104,7 +107,20 @@ def cmd_sources(args, settings: Settings) -> int:
         age = (date.today() - date.fromisoformat(when)).days if when else ""
         dated = f"{when} ({how})" if when else ""
         print(f"{sid:<20} {last['edition']:<26} {dated:<22} {int(last['action_rows']):>7}  {age!s:>10}  {meta.title}")
+    _print_quarantined(table)
     return 0
+
+
+def _print_quarantined(table) -> None:
+    """Editions their parser could not process: held back from every release until a new parser version."""
+    if not len(table) or "quarantine_reason" not in table:
+        return
+    rows = table[table["quarantine_reason"].notna()]
+    if len(rows):
+        print()
+        print("quarantined (not published; retried when the source's parser version changes):")
+        for row in rows.itertuples():
+            print(f"  {row.source_id:<20} {row.edition:<26} parser v{row.parser_version}: {row.quarantine_reason}")
 
 
 def cmd_releases(args, settings: Settings) -> int:
@@ -167,6 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="acquire, parse, normalise, build the warehouse and write a release")
     b.add_argument("--source", action="append", metavar="ID", help="only this source (repeatable)")
     b.add_argument("--no-release", action="store_true", help="stop after loading the raw warehouse tables")
+    b.add_argument("--each-edition", action="store_true",
+                   help="publish after each new edition, oldest first: saved editions give one dated release each")
     b.set_defaults(func=cmd_build)
     p = sub.add_parser("parse", help="parse one local file of a source and print its validated table")
     p.add_argument("source_id", choices=SOURCE_IDS)

@@ -8,10 +8,14 @@ from pathlib import Path
 
 from fast_pipeline.settings import DBT_PROJECT_DIR, Settings
 
-DAGSTER_YAML = """\
-# Written by fast-pipeline. The instance lives under data/ (or $DAGSTER_HOME), never in the home directory.
+GENERATED_MARK = "# Written by fast-pipeline."
+DAGSTER_YAML = f"""\
+{GENERATED_MARK} The instance lives under data/ (or $DAGSTER_HOME), never in the home directory.
+# Rewritten when fast-pipeline's version of it changes; delete the first line to keep your own edits.
 telemetry:
   enabled: false
+nux:
+  enabled: false  # no "Join the Dagster community" dialog over a fresh browser
 run_coordinator:
   module: dagster.core.run_coordinator
   class: QueuedRunCoordinator
@@ -27,7 +31,8 @@ def prepare_environment(settings: Settings) -> None:
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
+    current = config.read_text(encoding="utf-8") if config.exists() else None
+    if current is None or (current.startswith(GENERATED_MARK) and current != DAGSTER_YAML):
         config.write_text(DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     # In-process Dagster runs build their resources from the environment: hand them these settings.
@@ -59,8 +64,9 @@ def ensure_dbt_manifest(force: bool = False) -> Path:
         from dbt.cli.main import dbtRunner
 
         os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
-        result = dbtRunner().invoke(["parse", "--project-dir", str(DBT_PROJECT_DIR),
-                                     "--profiles-dir", str(DBT_PROJECT_DIR), "--quiet"])
+        result = dbtRunner().invoke(
+            ["parse", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--quiet"]
+        )
         if not result.success:
             raise RuntimeError(f"dbt parse failed: {result.exception}")
         manifest.touch()

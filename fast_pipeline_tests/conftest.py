@@ -1,4 +1,13 @@
-"""Shared fixtures. The publishers' saved files are read in place from ../shared/sources, never copied."""
+"""Shared fixtures and suite configuration. The publishers' saved files are read in place from
+../shared/sources, never copied.
+
+- Hypothesis: profile `ci` (the default) runs a fixed, derandomized example budget, so every run tries the
+  same examples; `HYPOTHESIS_PROFILE=thorough` multiplies every budget by 20 and randomizes, on demand.
+  Tests that need more examples than the default say so with `examples(n)`.
+- Parallel runs (pytest-xdist, `--dist loadgroup`): a module's tests stay on one worker, and so do all the
+  tests of a package that share a package-scoped fixture, so each expensive fixture is built once.
+- `slow` marks the tests that build the whole pipeline or run dbt; `./dev test --quick` leaves them out.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +15,60 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_SOURCES = Path(os.environ.get("FAST_SHARED_SOURCES", REPO_ROOT.parent / "shared" / "sources"))
+
+THOROUGH_FACTOR = 20
+settings.register_profile(
+    "ci", derandomize=True, deadline=None, database=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "thorough", max_examples=100 * THOROUGH_FACTOR, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def examples(n: int) -> int:
+    """An example budget of `n` in CI, scaled up under the `thorough` profile."""
+    return n * THOROUGH_FACTOR if settings().max_examples > 100 else n
+
+
+# Tests that build the pipeline (archive, Dagster runs, dbt, release) or run dbt: minutes, not seconds.
+SLOW = (
+    "test_build_end_to_end.py",
+    "faults/",
+    "orchestration/test_quarantine.py",
+    "orchestration/test_ui_after_cli_build.py",
+    "orchestration/test_each_edition.py",
+    "release/",
+    "resolution/test_dbt_models.py",
+    "resolution/test_real_editions.py",
+)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: builds the pipeline or runs dbt (left out by ./dev test --quick)")
+
+
+def pytest_collection_modifyitems(config, items):
+    root = Path(__file__).parent
+    for item in items:
+        rel = Path(item.path).relative_to(root).as_posix()
+        if rel.startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
+        item.add_marker(pytest.mark.xdist_group(_group(item, rel)))
+
+
+def _group(item, rel: str) -> str:
+    """The test's module, or its package when it uses a package-scoped fixture (built once per worker)."""
+    fixture_defs = getattr(item, "_fixtureinfo", None)
+    if fixture_defs is not None:
+        for defs in fixture_defs.name2fixturedefs.values():
+            if defs and defs[-1].scope == "package":
+                return str(Path(rel).parent)
+    return rel
 
 
 @pytest.fixture(scope="session")

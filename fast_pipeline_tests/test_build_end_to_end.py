@@ -4,13 +4,11 @@ and a build with no network at all."""
 from __future__ import annotations
 
 import socket
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from fast_pipeline.build import run_build
-from fast_pipeline.core.archive import Archive
 from fast_pipeline.settings import Settings
 from fast_pipeline_tests.conftest import SHARED_SOURCES
 from fast_pipeline_tests.support.fake_source import tree_digest
@@ -28,7 +26,7 @@ def built(tmp_path_factory):
 
 
 def test_cold_build_processes_every_saved_edition(built):
-    settings, report, lines = built
+    _settings, report, lines = built
     assert report.ok, "\n".join(lines)
     by_source = {r.source_id: r for r in report.sources}
     for sid in MIRRORED:
@@ -42,8 +40,7 @@ def test_cold_build_processes_every_saved_edition(built):
 def test_warehouse_holds_every_edition_and_the_marts(built):
     settings, _, _ = built
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
-        per_edition = dict(con.execute(
-            "select source_id || '/' || edition, action_rows from raw.editions").fetchall())
+        per_edition = dict(con.execute("select source_id || '/' || edition, action_rows from raw.editions").fetchall())
         assert per_edition["br_mte_lista_suja/2026-08-02_csv"] == 585
         assert per_edition["br_mte_lista_suja/2026-08-03_csv"] == 583
         assert per_edition["br_mte_lista_suja/2024-12-04_pdf"] == 719
@@ -53,8 +50,12 @@ def test_warehouse_holds_every_edition_and_the_marts(built):
                                  where source_id = 'br_mte_lista_suja'
                                    and removed_in_edition = '2026-08-03_csv'""").fetchone()[0]
         assert removed == 2
-        assert con.execute("select count(*) from marts.adverse_actions where status = 'active' "
-                           "and source_id = 'br_mte_lista_suja'").fetchone()[0] == 583
+        assert (
+            con.execute(
+                "select count(*) from marts.adverse_actions where status = 'active' and source_id = 'br_mte_lista_suja'"
+            ).fetchone()[0]
+            == 583
+        )
 
 
 def test_no_op_rebuild_reparses_nothing_and_writes_nothing(built):
@@ -100,4 +101,6 @@ def test_build_without_network_or_mirror_fails_per_source_and_keeps_everything(b
         assert rep.errors and rep.errors[0].startswith(rep.source_id + ":")
     assert {d: tree_digest(getattr(settings, d)) for d in before} == before
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
-        assert con.execute("select count(*), sum(hash(action_id)) from marts.adverse_actions").fetchone() == actions_before
+        assert (
+            con.execute("select count(*), sum(hash(action_id)) from marts.adverse_actions").fetchone() == actions_before
+        )

@@ -1,4 +1,4 @@
-"""The canonical `adverse_action` table (DESIGN.md), written once and checked for every source.
+"""The canonical `adverse_action` table (docs/DESIGN.md), written once and checked for every source.
 
 Each source's normaliser returns rows with exactly `CANONICAL_COLUMNS`; `validate_actions` checks them
 with one Pandera schema. List-valued fields are stored as JSON text so that they survive CSV, Parquet and

@@ -18,7 +18,7 @@ def stable_id(prefix: str, *parts: object, length: int = 16) -> str:
 
 
 def action_id(source_id: str, *natural_key: object) -> str:
-    """`action_id` per DESIGN.md: hash of the source ID and the source's natural key."""
+    """`action_id` per docs/DESIGN.md: hash of the source ID and the source's natural key."""
     return stable_id("act", source_id, *natural_key)
 
 

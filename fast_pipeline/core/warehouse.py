@@ -3,7 +3,9 @@
 Tables written here, one set per source (dbt sources are declared over them):
 - `raw.<source_id>__parsed`: every edition's parsed rows, in the source's own vocabulary;
 - `raw.<source_id>__actions`: every edition's canonical rows;
-- `raw.editions`: one row per (source, edition) with dates, counts, cross-check and gate results.
+- `raw.editions`: one row per (source, edition) with dates, counts, cross-check and gate results; an edition
+  its parser could not process is recorded as quarantined (`quarantine_reason`, gate failed) so that later
+  builds go on without it until a new parser version retries it.
 Each edition is replaced as a unit (delete + insert in one transaction), which is what a Dagster partition is.
 """
 
@@ -33,6 +35,7 @@ create table if not exists raw.editions (
     cross_check_issues varchar,
     gate_passed boolean,
     gate_reasons varchar,
+    quarantine_reason varchar,
     primary key (source_id, edition)
 )
 """
@@ -54,6 +57,7 @@ def ensure_tables(path: Path, source_ids: list[str]) -> None:
     with connect(path) as con:
         con.execute("create schema if not exists raw")
         con.execute(EDITIONS_DDL)
+        con.execute("alter table raw.editions add column if not exists quarantine_reason varchar")
         template = empty_actions()
         con.register("template", template)
         for sid in source_ids:
@@ -97,6 +101,17 @@ def write_edition(path: Path, source_id: str, edition: str, *, parsed: pd.DataFr
         except BaseException:
             con.rollback()
             raise
+
+
+def record_quarantine(path: Path, source_id: str, edition: str, *, parser_version: str, reason: str,
+                      retrieved_at: str | None, files: list[dict]) -> None:
+    """Record an edition that its parser cannot process: held back from releases (gate failed, with the
+    reason, so the release's freshness and CHANGES.md say why) and not retried until the parser changes.
+    Rows an earlier parser version wrote for it are left in place but no longer published."""
+    write_edition(path, source_id, edition, edition_row={
+        "source_id": source_id, "edition": edition, "parser_version": parser_version, "retrieved_at": retrieved_at,
+        "files": json.dumps(files, sort_keys=True), "cross_check_issues": "[]", "gate_passed": False,
+        "gate_reasons": json.dumps([f"quarantined: {reason}"], ensure_ascii=False), "quarantine_reason": reason})
 
 
 def previous_published_rows(path: Path, source_id: str, edition: str, edition_date: str | None) -> int | None:

@@ -4,27 +4,34 @@ dbt sources `raw.<source_id>__actions` are the `<source_id>/actions` assets; `ra
 of them together. dbt tests appear as asset checks.
 """
 
-
+import importlib.metadata
 import os
 import sys
-from pathlib import Path
 from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, AutomationCondition
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from packaging import version
 
+from fast_pipeline.core import warehouse
+from fast_pipeline.orchestration.automation import AFTER_UPSTREAM_UPDATES
 from fast_pipeline.orchestration.resources import PipelineResource
-from fast_pipeline.orchestration.source_assets import ALL_ACTIONS_KEYS
+from fast_pipeline.orchestration.source_assets import ALL_ACTIONS_KEYS, EDITIONS_KEY
 from fast_pipeline.settings import DBT_PROJECT_DIR
+from fast_pipeline.sources.registry import SOURCE_IDS
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-EDITIONS_KEY = AssetKey(["raw", "editions"])
 
 editions_registry = AssetSpec(
-    EDITIONS_KEY, deps=ALL_ACTIONS_KEYS, group_name="warehouse", kinds={"duckdb"},
+    EDITIONS_KEY,
+    deps=ALL_ACTIONS_KEYS,
+    group_name="warehouse",
+    kinds={"duckdb"},
     description="raw.editions: one row per archived edition with counts, cross-check and publish-gate results; "
-                "written by every source's actions asset.",
+    "written by every source's actions asset.",
 )
 
 
@@ -42,7 +49,7 @@ class Translator(DagsterDbtTranslator):
         return "warehouse"
 
     def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> AutomationCondition | None:
-        return AutomationCondition.eager()
+        return AFTER_UPSTREAM_UPDATES
 
 
 if not DBT_PROJECT.manifest_path.exists():
@@ -55,11 +62,27 @@ if not DBT_PROJECT.manifest_path.exists():
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineResource):
     """Build and test every dbt model over the embedded DuckDB warehouse."""
     settings = pipeline.settings()  # exports FAST_DUCKDB_PATH for the dbt profile
+    # every source's raw table exists even when the UI's own path processed only some sources' editions
+    warehouse.ensure_tables(settings.duckdb_path, list(SOURCE_IDS))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     context.log.info(f"dbt build against {settings.duckdb_path}")
     yield from dbt.cli(["build"], context=context).stream()
 
 
+class PipelineDbtResource(DbtCliResource):
+    """dbt as dagster-dbt runs it, less two dbt start-ups per invocation that this project has no use for
+    (each costs seconds): a `dbt --version` subprocess (the version is that of the installed dbt-core, the
+    only engine the project uses) and an in-process dbt adapter (dagster-dbt needs one only to fetch column
+    metadata or row counts, which the project does not ask for)."""
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(importlib.metadata.version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args):
+        return None
+
+
 def dbt_resource() -> DbtCliResource:
     """dbt from this environment (beside the running Python), whether or not the venv is on PATH."""
-    return DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=str(Path(sys.executable).with_name("dbt")))
+    return PipelineDbtResource(project_dir=DBT_PROJECT, dbt_executable=str(Path(sys.executable).with_name("dbt")))

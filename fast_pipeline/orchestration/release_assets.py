@@ -1,7 +1,8 @@
 """The release: the last asset of the graph, downstream of every dbt mart."""
 
-from dagster import AssetExecutionContext, AutomationCondition, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
+from fast_pipeline.orchestration.automation import AFTER_UPSTREAM_UPDATES
 from fast_pipeline.orchestration.dbt_assets import warehouse_models
 from fast_pipeline.orchestration.resources import PipelineResource
 from fast_pipeline.release import write_release
@@ -10,11 +11,16 @@ MART_KEYS = sorted((k for k in warehouse_models.keys if k.path[0] == "marts"), k
 PREVIEW_CHARS = 6000
 
 
-@asset(key=["release"], deps=MART_KEYS, group_name="release", kinds={"parquet", "csv", "duckdb"},
-       automation_condition=AutomationCondition.eager(),
-       description="A versioned, immutable snapshot in data/releases/<version>/: every mart as CSV, Parquet and "
-                   "JSON Lines, a DuckDB file, FollowTheMoney entities, datapackage.json with checksums, "
-                   "per-source freshness, and the changes since the previous release.")
+@asset(
+    key=["release"],
+    deps=MART_KEYS,
+    group_name="release",
+    kinds={"parquet", "csv", "duckdb"},
+    automation_condition=AFTER_UPSTREAM_UPDATES,
+    description="A versioned, immutable snapshot in data/releases/<version>/: every mart as CSV, Parquet and "
+    "JSON Lines, a DuckDB file, FollowTheMoney entities, datapackage.json with checksums, "
+    "per-source freshness, and the changes since the previous release.",
+)
 def release(context: AssetExecutionContext, pipeline: PipelineResource) -> MaterializeResult:
     result = write_release(pipeline.settings())
     context.log.info(f"release {result.version}: {'written' if result.created else result.note}")
@@ -26,7 +32,9 @@ def release(context: AssetExecutionContext, pipeline: PipelineResource) -> Mater
         "path": MetadataValue.path(str(result.path)) if result.path else "",
         "counts": MetadataValue.json(result.counts),
         "listed_actions": result.counts.get("listed_actions", 0),
-        "added": changes["added"], "removed": changes["removed"], "changed": changes["changed"],
+        "added": changes["added"],
+        "removed": changes["removed"],
+        "changed": changes["changed"],
         "changes_by_source": MetadataValue.json(changes["by_source"]),
     }
     if result.created:

@@ -9,7 +9,6 @@ For source S (group S):
   `publish_gate` (an edition failing it is stored but held back from releases).
 """
 
-
 import hashlib
 import json
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
+    AssetMaterialization,
     AssetsDefinition,
     DefaultScheduleStatus,
     DefaultSensorStatus,
@@ -47,6 +47,17 @@ from fast_pipeline.core.source import Source
 from fast_pipeline.orchestration.resources import PipelineResource
 from fast_pipeline.sources.registry import SOURCE_IDS
 
+EDITIONS_KEY = AssetKey(["raw", "editions"])
+
+
+def editions_updated(source_id: str, edition: str) -> AssetMaterialization:
+    """The event that records a write to `raw.editions` (by an actions asset, or a build's quarantine)."""
+    return AssetMaterialization(
+        asset_key=EDITIONS_KEY,
+        description=f"{source_id} {edition} recorded",
+        metadata={"source": source_id, "edition": edition},
+    )
+
 
 def edition_partitions(source_id: str) -> DynamicPartitionsDefinition:
     return DynamicPartitionsDefinition(name=f"{source_id}__editions")
@@ -69,6 +80,12 @@ def _preview(frame: pd.DataFrame, rows: int = 5) -> MetadataValue:
     return MetadataValue.md(frame.head(rows).astype(str).to_markdown(index=False))
 
 
+def _failure(source_id: str, exc: Exception) -> Failure:
+    """A step failure that says which kind of error it was, so the build can tell a file its parser cannot
+    process (ParseError, ValidationError: quarantined) from a fault of the machine (retried)."""
+    return Failure(description=str(exc), metadata={"source": source_id, "error_class": type(exc).__name__})
+
+
 def build_source_definitions(source: Source) -> SourceDefinitions:
     sid = source.source_id
     meta = source.metadata
@@ -76,75 +93,137 @@ def build_source_definitions(source: Source) -> SourceDefinitions:
     tags = {"source": sid}
     description = f"{meta.title} ({meta.publisher}). Cadence: {meta.cadence}. {meta.landing_url}"
 
-    @asset(key=[sid, "acquisition"], group_name=sid, description=f"Acquire the publisher's files. {description}",
-           kinds={"python"}, tags=tags)
+    @asset(
+        key=[sid, "acquisition"],
+        group_name=sid,
+        description=f"Acquire the publisher's files. {description}",
+        kinds={"python"},
+        tags=tags,
+    )
     def acquisition(context: AssetExecutionContext, pipeline: PipelineResource) -> MaterializeResult:
         settings = pipeline.settings()
         result = acquire(source, pipeline.archive(), http=pipeline.http(), mirror=settings.mirror)
         if not result.ok:
             raise Failure(description=result.error.message, metadata={"source": sid})
         context.log.info(f"{sid}: {len(result.new_editions)} new edition(s), {len(result.known_editions)} known")
-        return MaterializeResult(metadata={
-            "new_editions": MetadataValue.json(result.new_editions),
-            "known_editions": MetadataValue.json(result.known_editions),
-            "new_files": result.new_files,
-            "mode": "mirror" if settings.mirror else "http",
-        })
+        return MaterializeResult(
+            metadata={
+                "new_editions": MetadataValue.json(result.new_editions),
+                "known_editions": MetadataValue.json(result.known_editions),
+                "new_files": result.new_files,
+                "mode": "mirror" if settings.mirror else "http",
+            }
+        )
 
-    @asset(key=[sid, "raw_edition"], deps=[acquisition], partitions_def=partitions, group_name=sid,
-           description="The archived files of one edition (immutable, sha256-keyed).", kinds={"file"}, tags=tags)
+    @asset(
+        key=[sid, "raw_edition"],
+        deps=[acquisition],
+        partitions_def=partitions,
+        group_name=sid,
+        description="The archived files of one edition (immutable, sha256-keyed).",
+        kinds={"file"},
+        tags=tags,
+    )
     def raw_edition(context: AssetExecutionContext, pipeline: PipelineResource) -> MaterializeResult:
         files = pipeline.archive().source_files(sid, context.partition_key)
         for f in files:  # the archive is immutable: a changed object is corruption, not an update
             if hashlib.sha256(f.path.read_bytes()).hexdigest() != f.sha256:
                 raise Failure(description=f"{sid}: {f.file_name}: archived bytes no longer match {f.sha256}")
-        table = pd.DataFrame([{"file": f.file_name, "format": f.file_format, "sha256": f.sha256,
-                               "bytes": f.path.stat().st_size, "retrieved_at": f.retrieved_at} for f in files])
+        table = pd.DataFrame(
+            [
+                {
+                    "file": f.file_name,
+                    "format": f.file_format,
+                    "sha256": f.sha256,
+                    "bytes": f.path.stat().st_size,
+                    "retrieved_at": f.retrieved_at,
+                }
+                for f in files
+            ]
+        )
         return MaterializeResult(metadata={"files": _preview(table, 10), "file_count": len(files)})
 
-    @asset(key=[sid, "parsed"], deps=[raw_edition], partitions_def=partitions, group_name=sid,
-           description=f"Parsed rows of one edition in the publisher's own vocabulary (parser v{source.parser_version}).",
-           kinds={"pandas", "duckdb"}, tags=tags, code_version=source.parser_version,
-           check_specs=[
-               AssetCheckSpec("parsed_schema", asset=[sid, "parsed"], blocking=True,
-                              description="The parsed table satisfies the source's Pandera schema."),
-               AssetCheckSpec("formats_agree", asset=[sid, "parsed"], blocking=True,
-                              description="When an edition comes in several formats, they agree row for row."),
-           ])
+    @asset(
+        key=[sid, "parsed"],
+        deps=[raw_edition],
+        partitions_def=partitions,
+        group_name=sid,
+        description=f"Parsed rows of one edition in the publisher's own vocabulary (parser v{source.parser_version}).",
+        kinds={"pandas", "duckdb"},
+        tags=tags,
+        code_version=source.parser_version,
+        check_specs=[
+            AssetCheckSpec(
+                "parsed_schema",
+                asset=[sid, "parsed"],
+                blocking=True,
+                description="The parsed table satisfies the source's Pandera schema.",
+            ),
+            AssetCheckSpec(
+                "formats_agree",
+                asset=[sid, "parsed"],
+                blocking=True,
+                description="When an edition comes in several formats, they agree row for row.",
+            ),
+        ],
+    )
     def parsed(context: AssetExecutionContext, pipeline: PipelineResource):
         settings = pipeline.settings()
         files = pipeline.archive().source_files(sid, context.partition_key)
         try:
             frame, cached = parsing.parse_edition(source, files, settings.cache_dir)
         except Exception as exc:
-            raise Failure(description=str(exc), metadata={"source": sid}) from exc
+            raise _failure(sid, exc) from exc
         failures = parsing.parsed_schema_failures(source, frame)
         issues = [] if failures else source.cross_check(frame)
         if not failures:
             warehouse.write_edition(settings.duckdb_path, sid, context.partition_key, parsed=frame)
-        context.log.info(f"{sid} {context.partition_key}: parsed {len(frame)} rows from {len(files)} file(s), "
-                         f"{cached} from cache")
+        context.log.info(
+            f"{sid} {context.partition_key}: parsed {len(frame)} rows from {len(files)} file(s), {cached} from cache"
+        )
         yield MaterializeResult(
             metadata={"rows": len(frame), "files_from_cache": cached, "preview": _preview(frame)},
             check_results=[
-                AssetCheckResult(check_name="parsed_schema", passed=failures is None,
-                                 metadata={"failures": MetadataValue.text(failures or "none"), "rows": len(frame)}),
-                AssetCheckResult(check_name="formats_agree", passed=not issues,
-                                 metadata={"formats": MetadataValue.json(sorted(frame["file_format"].unique().tolist())),
-                                           "disagreements": MetadataValue.json(issues[:50])}),
+                AssetCheckResult(
+                    check_name="parsed_schema",
+                    passed=failures is None,
+                    metadata={"failures": MetadataValue.text(failures or "none"), "rows": len(frame)},
+                ),
+                AssetCheckResult(
+                    check_name="formats_agree",
+                    passed=not issues,
+                    metadata={
+                        "formats": MetadataValue.json(sorted(frame["file_format"].unique().tolist())),
+                        "disagreements": MetadataValue.json(issues[:50]),
+                    },
+                ),
             ],
         )
 
-    @asset(key=[sid, "actions"], deps=[parsed], partitions_def=partitions, group_name=sid,
-           description="Canonical adverse_action rows of one edition (DESIGN.md).",
-           kinds={"pandas", "duckdb"}, tags=tags, code_version=source.parser_version,
-           check_specs=[
-               AssetCheckSpec("canonical_schema", asset=[sid, "actions"], blocking=True,
-                              description="Rows satisfy the one canonical adverse_action Pandera schema."),
-               AssetCheckSpec("publish_gate", asset=[sid, "actions"],
-                              description=f"Expected {meta.gate.min_rows}..{meta.gate.max_rows} rows, at most a "
-                                          f"{meta.gate.max_shrink:.0%} shrink, required fields filled."),
-           ])
+    @asset(
+        key=[sid, "actions"],
+        deps=[parsed],
+        partitions_def=partitions,
+        group_name=sid,
+        description="Canonical adverse_action rows of one edition (docs/DESIGN.md).",
+        kinds={"pandas", "duckdb"},
+        tags=tags,
+        code_version=source.parser_version,
+        check_specs=[
+            AssetCheckSpec(
+                "canonical_schema",
+                asset=[sid, "actions"],
+                blocking=True,
+                description="Rows satisfy the one canonical adverse_action Pandera schema.",
+            ),
+            AssetCheckSpec(
+                "publish_gate",
+                asset=[sid, "actions"],
+                description=f"Expected {meta.gate.min_rows}..{meta.gate.max_rows} rows, at most a "
+                f"{meta.gate.max_shrink:.0%} shrink, required fields filled.",
+            ),
+        ],
+    )
     def actions(context: AssetExecutionContext, pipeline: PipelineResource):
         settings = pipeline.settings()
         edition = context.partition_key
@@ -153,42 +232,89 @@ def build_source_definitions(source: Source) -> SourceDefinitions:
         try:
             rows, edition_date = parsing.normalise_edition(source, frame, edition)
         except Exception as exc:
-            raise Failure(description=str(exc), metadata={"source": sid}) from exc
+            raise _failure(sid, exc) from exc
         failures = parsing.canonical_schema_failures(rows)
-        gate_reasons = evaluate_gate(meta.gate, rows, warehouse.previous_published_rows(
-            settings.duckdb_path, sid, edition, edition_date)) if failures is None else ["canonical schema failed"]
+        gate_reasons = (
+            evaluate_gate(
+                meta.gate, rows, warehouse.previous_published_rows(settings.duckdb_path, sid, edition, edition_date)
+            )
+            if failures is None
+            else ["canonical schema failed"]
+        )
         if failures is None:
             record = parsing.EditionResult(
-                source_id=sid, edition=edition, parser_version=source.parser_version, edition_date=edition_date,
+                source_id=sid,
+                edition=edition,
+                parser_version=source.parser_version,
+                edition_date=edition_date,
                 retrieved_at=max((f.retrieved_at or "") for f in files) or None,
                 files=[{"file": f.file_name, "format": f.file_format, "sha256": f.sha256, "url": f.url} for f in files],
                 primary_file=str(parsing.primary_rows(source, frame)["source_file"].iloc[0]),
-                parsed_rows=len(frame), action_rows=len(rows), files_from_cache=cached,
-                cross_check_issues=source.cross_check(frame), gate_passed=not gate_reasons, gate_reasons=gate_reasons)
+                parsed_rows=len(frame),
+                action_rows=len(rows),
+                files_from_cache=cached,
+                cross_check_issues=source.cross_check(frame),
+                gate_passed=not gate_reasons,
+                gate_reasons=gate_reasons,
+            )
             warehouse.write_edition(settings.duckdb_path, sid, edition, actions=rows, edition_row=record.as_row())
+            # raw.editions changed too: say so, so that its dbt dependents (published editions, freshness)
+            # count as having an updated upstream
+            context.log_event(editions_updated(sid, edition))
         counts = rows["action_type"].value_counts().to_dict() if len(rows) else {}
-        context.log.info(json.dumps({"source": sid, "edition": edition, "edition_date": edition_date,
-                                     "actions": len(rows), "gate_passed": not gate_reasons}))
+        context.log.info(
+            json.dumps(
+                {
+                    "source": sid,
+                    "edition": edition,
+                    "edition_date": edition_date,
+                    "actions": len(rows),
+                    "gate_passed": not gate_reasons,
+                }
+            )
+        )
         yield MaterializeResult(
-            metadata={"rows": len(rows), "edition_date": edition_date or "", "by_action_type": MetadataValue.json(counts),
-                      "preview": _preview(rows[["action_id", "party_name", "party_kind", "status"]])},
+            metadata={
+                "rows": len(rows),
+                "edition_date": edition_date or "",
+                "by_action_type": MetadataValue.json(counts),
+                "preview": _preview(rows[["action_id", "party_name", "party_kind", "status"]]),
+            },
             check_results=[
-                AssetCheckResult(check_name="canonical_schema", passed=failures is None,
-                                 metadata={"failures": MetadataValue.text(failures or "none")}),
-                AssetCheckResult(check_name="publish_gate", passed=not gate_reasons, severity=AssetCheckSeverity.ERROR,
-                                 metadata={"reasons": MetadataValue.json(gate_reasons), "rows": len(rows)}),
+                AssetCheckResult(
+                    check_name="canonical_schema",
+                    passed=failures is None,
+                    metadata={"failures": MetadataValue.text(failures or "none")},
+                ),
+                AssetCheckResult(
+                    check_name="publish_gate",
+                    passed=not gate_reasons,
+                    severity=AssetCheckSeverity.ERROR,
+                    metadata={"reasons": MetadataValue.json(gate_reasons), "rows": len(rows)},
+                ),
             ],
         )
 
-    edition_job = define_asset_job(f"{sid}__editions", selection=[raw_edition, parsed, actions],
-                                   partitions_def=partitions, tags=tags,
-                                   description=f"Parse and normalise one edition of {sid}.")
-    acquisition_job = define_asset_job(f"{sid}__acquire", selection=[acquisition], tags=tags,
-                                       description=f"Fetch {sid} from its publisher into the raw archive.")
+    edition_job = define_asset_job(
+        f"{sid}__editions",
+        selection=[raw_edition, parsed, actions],
+        tags=tags,
+        description=f"Parse and normalise one edition of {sid}.",
+    )
+    acquisition_job = define_asset_job(
+        f"{sid}__acquire",
+        selection=[acquisition],
+        tags=tags,
+        description=f"Fetch {sid} from its publisher into the raw archive.",
+    )
 
-    @sensor(name=f"{sid}__new_editions", job=edition_job, minimum_interval_seconds=60,
-            default_status=DefaultSensorStatus.RUNNING,
-            description="Registers each edition that acquisition archived as a partition and processes it.")
+    @sensor(
+        name=f"{sid}__new_editions",
+        job=edition_job,
+        minimum_interval_seconds=60,
+        default_status=DefaultSensorStatus.RUNNING,
+        description="Registers each edition that acquisition archived as a partition and processes it.",
+    )
     def new_editions(context: SensorEvaluationContext, pipeline: PipelineResource):
         archived = list(pipeline.archive().editions(sid))
         known = set(context.instance.get_dynamic_partitions(partitions.name))
@@ -200,11 +326,17 @@ def build_source_definitions(source: Source) -> SourceDefinitions:
             dynamic_partitions_requests=[partitions.build_add_request(fresh)],
         )
 
-    schedule = ScheduleDefinition(name=f"{sid}__schedule", job=acquisition_job, cron_schedule=meta.schedule_cron,
-                                  execution_timezone="UTC", default_status=DefaultScheduleStatus.STOPPED,
-                                  description=f"Check the publisher at its cadence ({meta.cadence}).")
-    return SourceDefinitions([acquisition, raw_edition, parsed, actions], edition_job, acquisition_job,
-                             new_editions, schedule)
+    schedule = ScheduleDefinition(
+        name=f"{sid}__schedule",
+        job=acquisition_job,
+        cron_schedule=meta.schedule_cron,
+        execution_timezone="UTC",
+        default_status=DefaultScheduleStatus.STOPPED,
+        description=f"Check the publisher at its cadence ({meta.cadence}).",
+    )
+    return SourceDefinitions(
+        [acquisition, raw_edition, parsed, actions], edition_job, acquisition_job, new_editions, schedule
+    )
 
 
 ALL_ACTIONS_KEYS = [actions_key(s) for s in SOURCE_IDS]

@@ -12,6 +12,7 @@ from fast_pipeline.core.content_check import check_content
 from fast_pipeline.core.errors import ContentCheckError
 from fast_pipeline.core.ids import action_id, stable_id
 from fast_pipeline.core.text import clean, fold
+from fast_pipeline_tests.conftest import examples
 
 FORMATS = ["pdf", "xlsx", "xls", "csv", "txt", "html", "xml"]
 
@@ -47,7 +48,7 @@ def test_ids_do_not_collide_on_concatenation():
     assert stable_id("p", "ab", "c") != stable_id("p", "a", "bc")
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(st.binary(max_size=4096), st.sampled_from(FORMATS))
 def test_content_check_raises_only_its_own_error(data, fmt):
     try:

@@ -12,6 +12,7 @@ from fast_pipeline.core.entity_names import parse_entity_chain, parse_listed_ent
 from fast_pipeline.core.errors import ParseError
 from fast_pipeline.sources.br_mte_lista_suja import fields
 from fast_pipeline.sources.br_mte_lista_suja.fields import FieldError
+from fast_pipeline_tests.conftest import examples
 
 CELLS = st.one_of(
     st.none(), st.text(), st.integers(min_value=-10**16, max_value=10**16),
@@ -28,7 +29,7 @@ def _result_or_field_error(fn, *args):
         return None
 
 
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 @given(CELLS)
 def test_brazil_cell_readers_raise_only_field_error(value):
     _result_or_field_error(fields.tax_id, value)
@@ -62,7 +63,7 @@ def test_tax_id_digits_are_always_a_valid_11_or_14_digit_number(number):
     assert len(digits) == (11 if kind == "CPF" else 14) and int(digits) == number
 
 
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 @given(st.one_of(st.text(), st.text(alphabet="abc ();:,.&-Co Ltd aliases including formerly known as", max_size=80)))
 def test_entity_name_splitting_raises_only_parse_error(value):
     for fn in (parse_listed_entity, parse_entity_chain):
@@ -72,7 +73,7 @@ def test_entity_name_splitting_raises_only_parse_error(value):
             pass
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(st.one_of(st.none(), st.text(), st.text(alphabet="ab Co., Ltd. a/k/a and its subsidiaries\nFishing Vessel: ;", max_size=80)),
        st.sampled_from([None, "CN", "MY"]), st.sampled_from(["Seafood", "Cotton", ""]))
 def test_cbp_entity_cells_raise_only_parse_error(value, country, context):

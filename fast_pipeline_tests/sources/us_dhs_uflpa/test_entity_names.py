@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from fast_pipeline.core import entity_names as en
 from fast_pipeline.core.errors import ParseError
+from fast_pipeline_tests.conftest import examples
 
 
 def test_split_names():
@@ -76,7 +77,7 @@ _PIECES = st.sampled_from(["Xinjiang ", "Co.", " Ltd.", ",", ";", " and ", "(", 
                            "(XPCC)", "A", "b"])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.one_of(st.lists(_PIECES, max_size=25).map("".join), st.text(max_size=60)))
 def test_any_text_either_parses_to_clean_names_or_raises_parse_error(text):
     for function in (en.split_names, en.parse_qualified_name, en.parse_listed_entity, en.parse_entity_chain):
