@@ -19,7 +19,6 @@ import hashlib
 import heapq
 import json
 import logging
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,8 @@ from typing import TYPE_CHECKING
 from fast_pipeline.core import warehouse
 from fast_pipeline.core.acquire import AcquisitionResult, acquire
 from fast_pipeline.core.archive import Archive
+from fast_pipeline.core.display import visible
+from fast_pipeline.core.edition_dates import acquired_at, acquisition_order
 from fast_pipeline.core.http import HttpClient
 from fast_pipeline.environment import prepare_environment
 from fast_pipeline.settings import DBT_PROJECT_DIR, Settings
@@ -46,6 +47,7 @@ class SourceReport:
     quarantined: list[str] = field(default_factory=list)  # by this build
     still_quarantined: list[str] = field(default_factory=list)  # by an earlier build, same parser version
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     note: str = ""
     seconds: float = 0.0
 
@@ -58,6 +60,7 @@ class SourceReport:
             "quarantined": self.quarantined,
             "still_quarantined": self.still_quarantined,
             "errors": self.errors,
+            "warnings": self.warnings,
             "note": self.note,
             "seconds": round(self.seconds, 2),
         }
@@ -112,7 +115,8 @@ def _publish_fingerprint(settings: Settings) -> str:
     digest = hashlib.sha256()
     table = warehouse.editions_table(settings.duckdb_path)
     if len(table):
-        cols = ["source_id", "edition", "parser_version", "action_rows", "gate_passed", "edition_date"]
+        cols = ["source_id", "edition", "parser_version", "action_rows", "gate_passed", "edition_date",
+                "acquired_at", "as_of_date", "date_warning"]
         digest.update(table[cols].astype(str).to_csv(index=False).encode())
     for p in sorted(DBT_PROJECT_DIR.rglob("*")):
         if p.is_file() and "target" not in p.parts and "logs" not in p.parts:
@@ -136,18 +140,27 @@ def _needs_publish(settings: Settings, fingerprint: str) -> bool:
     return state.get("fingerprint") != fingerprint or not (release and (settings.releases_dir / release).is_dir())
 
 
-def _in_publication_order(editions: list[str]) -> list[str]:
-    """One source's editions, oldest first, so that each edition's publish gate compares against the one
-    before it. Edition labels start with a date wherever the publisher gives one."""
-    return sorted(editions)
+def _in_acquisition_order(archive: Archive, source_id: str, editions: list[str]) -> list[str]:
+    """Oldest acquired first (the one edition order, core.edition_dates), so that each edition's publish
+    gate and date check compare against the edition acquired before it."""
+    wanted = set(editions)
+    return [e for e in acquisition_order(archive.editions(source_id)) if e in wanted]
 
 
-def _interleave_key(step: tuple[str, str]) -> tuple[str, str]:
-    """Where a source's next edition stands among the other sources' (for `--each-edition`): the date its
-    label starts with (`2026-08-02_csv`, `2014-11`, `2013-app-xml_...`), else the label; ties by source."""
-    sid, edition = step
-    m = re.match(r"\d{4}(-\d{2}(-\d{2})?)?", edition)
-    return (m.group(0) if m else edition, sid)
+def _date_warnings(result) -> list[str]:
+    """The edition-date warnings the actions asset recorded (core.edition_dates)."""
+    out = []
+    for event in result.all_events:
+        mat = event.event_specific_data if event.event_type_value == "ASSET_MATERIALIZATION" else None
+        value = getattr(mat, "materialization", None) and mat.materialization.metadata.get("date_warning")
+        if value is not None and value.value:
+            out.append(str(value.value))
+    return out
+
+
+def _acquired(editions: dict, edition: str) -> str:
+    rows = editions[edition]
+    return acquired_at(rows[0].origin, edition, max(r.retrieved_at for r in rows)) or ""
 
 
 class _Build:
@@ -218,8 +231,8 @@ class _Build:
 
     # --- processing -------------------------------------------------------------------------------------
     def pending(self) -> list[tuple[str, str]]:
-        """(source, edition) still to process: each source's in publication order, sources interleaved by
-        the dates their labels give (each source's own order is kept)."""
+        """(source, edition) still to process: each source's in acquisition order, sources interleaved by
+        when their editions were acquired (for `--each-edition`)."""
         queues = []
         table = warehouse.editions_table(self.settings.duckdb_path)  # read once: each connection costs
         for sid in self.selected:
@@ -230,8 +243,10 @@ class _Build:
                     f"process  {sid:<20} {edition}: quarantined by an earlier build "
                     f"(parser v{get_source(sid).parser_version}), not retried: {reason}"
                 )
-            queues.append([(sid, e) for e in _in_publication_order(pending_editions(table, self.archive, sid))])
-        return list(heapq.merge(*queues, key=_interleave_key))
+            editions = self.archive.editions(sid)
+            queues.append([(_acquired(editions, e), sid, e)
+                           for e in _in_acquisition_order(self.archive, sid, pending_editions(table, self.archive, sid))])
+        return [(sid, e) for _, sid, e in heapq.merge(*queues)]
 
     def process(self, editions: list[tuple[str, str]]) -> None:
         from fast_pipeline.orchestration.runs import edition_outcome, run_job
@@ -258,6 +273,9 @@ class _Build:
             if outcome.status == "ok":
                 rep.processed.append(edition)
                 self.echo(f"process  {sid:<20} {edition}: ok ({seconds:.1f}s)")
+                for warning in _date_warnings(result):
+                    rep.warnings.append(f"{edition}: {warning}")
+                    self.echo(f"process  {sid:<20} {edition}: WARNING: {visible(warning)}")
             elif outcome.status == "held_back":
                 rep.held_back.append(edition)
                 self.echo(f"process  {sid:<20} {edition}: HELD BACK by publish gate: {outcome.detail}")
@@ -277,6 +295,8 @@ class _Build:
             parser_version=source.parser_version,
             reason=reason,
             retrieved_at=max((r.retrieved_at or "") for r in rows) or None,
+            origin=rows[0].origin,
+            acquired_at=_acquired(self.archive.editions(sid), edition) or None,
             files=[{"file": r.file_name, "format": r.file_format, "sha256": r.sha256, "url": r.url} for r in rows],
         )
         from fast_pipeline.orchestration.source_assets import editions_updated

@@ -71,8 +71,11 @@ def cmd_parse(args, settings: Settings) -> int:
             for record in frame.to_dict(orient="records"):
                 out.write(json.dumps({k: (None if _isna(v) else v) for k, v in record.items()},
                                      ensure_ascii=False, default=str) + "\n")
-        else:
-            frame.to_csv(out, index=False, lineterminator="\n")
+        else:  # text cells spreadsheet-safe, as in a release's CSV (core.display); JSON Lines stays exact
+            from fast_pipeline.core.display import csv_cell
+
+            safe = frame.map(lambda v: csv_cell(v) if isinstance(v, str) else v)
+            safe.to_csv(out, index=False, lineterminator="\n")
     finally:
         if args.output:
             out.close()
@@ -91,28 +94,53 @@ def cmd_sources(args, settings: Settings) -> int:
     from datetime import date
 
     from fast_pipeline.core import warehouse
+    from fast_pipeline.core.display import visible
 
     table = warehouse.editions_table(settings.duckdb_path)
-    print(f"{'source':<20} {'last published edition':<26} {'dated':<22} {'actions':>7}  {'age (days)':>10}  title")
+    print(f"{'source':<20} {'last published edition':<26} {'data as of':<24} {'actions':>7}  {'age (days)':>10}  title")
+    warnings = []
     for sid in SOURCE_IDS:
         meta = get_source(sid).metadata
         rows = table[(table["source_id"] == sid) & table["gate_passed"]] if len(table) else table
         if not len(rows):
-            print(f"{sid:<20} {'(none yet)':<26} {'':<22} {'':>7}  {'':>10}  {meta.title}")
+            print(f"{sid:<20} {'(none yet)':<26} {'':<24} {'':>7}  {'':>10}  {meta.title}")
             continue
-        last = rows.iloc[-1]
-        # the publisher's date where the edition states one, else the day it was retrieved
-        when, how = (last["edition_date"], "published") if last["edition_date"] else (
-            (last["retrieved_at"] or "")[:10], "retrieved")
+        last = rows.iloc[-1]  # editions_table is in the one edition order: the last is the one carried
+        # the date the data speaks for, and what it is: the publisher's (published), the mirror label's
+        # (label) or the day it was fetched (retrieved); see core.edition_dates
+        when, how = _as_of(last)
         age = (date.today() - date.fromisoformat(when)).days if when else ""
         dated = f"{when} ({how})" if when else ""
-        print(f"{sid:<20} {last['edition']:<26} {dated:<22} {int(last['action_rows']):>7}  {age!s:>10}  {meta.title}")
+        if _present(last.get("date_warning")):
+            warnings.append(f"{sid} {visible(last['edition'])}: {visible(last['date_warning'])}")
+            dated += " !"
+        print(f"{sid:<20} {visible(last['edition']):<26} {dated:<24} {int(last['action_rows']):>7}  {age!s:>10}  "
+              f"{meta.title}")
+    for line in warnings:
+        print(f"! {line}")
     _print_quarantined(table)
     return 0
 
 
+def _present(value) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _as_of(row) -> tuple[str | None, str | None]:
+    """(as-of date, basis) of an editions_table row; rows recorded before edition dating existed give
+    the publisher's date, else the day they were retrieved."""
+    if _present(row.get("as_of_date")):
+        return row["as_of_date"], row["date_basis"]
+    if _present(row.get("edition_date")):
+        return row["edition_date"], "published"
+    retrieved = row.get("retrieved_at")
+    return (retrieved[:10], "retrieved") if _present(retrieved) else (None, None)
+
+
 def _print_quarantined(table) -> None:
     """Editions their parser could not process: held back from every release until a new parser version."""
+    from fast_pipeline.core.display import visible
+
     if not len(table) or "quarantine_reason" not in table:
         return
     rows = table[table["quarantine_reason"].notna()]
@@ -120,7 +148,8 @@ def _print_quarantined(table) -> None:
         print()
         print("quarantined (not published; retried when the source's parser version changes):")
         for row in rows.itertuples():
-            print(f"  {row.source_id:<20} {row.edition:<26} parser v{row.parser_version}: {row.quarantine_reason}")
+            print(f"  {row.source_id:<20} {visible(row.edition):<26} parser v{row.parser_version}: "
+                  f"{visible(row.quarantine_reason)}")
 
 
 def cmd_releases(args, settings: Settings) -> int:
@@ -155,6 +184,7 @@ def cmd_release(args, settings: Settings) -> int:
 
 
 def cmd_diff(args, settings: Settings) -> int:
+    from fast_pipeline.core.display import visible
     from fast_pipeline.release import release_diff
 
     changes = release_diff(settings, args.old, args.new)
@@ -165,12 +195,12 @@ def cmd_diff(args, settings: Settings) -> int:
     print(f"{args.old} -> {args.new}: {s['added']} added, {s['removed']} removed, {s['changed']} changed")
     for sid, c in s["by_source"].items():
         print(f"  {sid:<20} +{c['added']} -{c['removed']} ~{c['changed']}")
+    shown = lambda v: "(empty)" if v is None else visible(v)  # noqa: E731 - publisher text never drives the terminal
     for kind, mark in (("removed", "-"), ("added", "+"), ("changed", "~")):
         for item in getattr(changes, kind):
-            print(f"{mark} {item['source_id']:<20} {item['party_name']}  [{item['natural_key']}]")
+            print(f"{mark} {item['source_id']:<20} {visible(item['party_name'])}  [{visible(item['natural_key'])}]")
             for f in item.get("fields", []):
-                print(f"      {f['field']}: {f['old'] if f['old'] is not None else '(empty)'} -> "
-                      f"{f['new'] if f['new'] is not None else '(empty)'}")
+                print(f"      {visible(f['field'])}: {shown(f['old'])} -> {shown(f['new'])}")
     return 0
 
 

@@ -85,6 +85,20 @@ def saved_file(source_id: str, edition: str) -> Path:
     return files[0]
 
 
+@pytest.fixture(scope="session")
+def full_build(tmp_path_factory):
+    """Every saved edition under ../shared/sources built once through the real pipeline (archive, Dagster,
+    dbt, release): (settings, report, output lines). Shared by the tests that only read what it made."""
+    from fast_pipeline.build import run_build
+    from fast_pipeline.settings import Settings
+
+    data = tmp_path_factory.mktemp("full-build")
+    settings = Settings(data_dir=data, duckdb_path=data / "warehouse.duckdb", mirror=SHARED_SOURCES)
+    lines: list[str] = []
+    report = run_build(settings, echo=lines.append)
+    return settings, report, lines
+
+
 @pytest.fixture
 def loopback():
     """A loopback HTTP server (127.0.0.1, free port) with scriptable routes."""

@@ -17,12 +17,8 @@ MIRRORED = sorted(p.name for p in SHARED_SOURCES.iterdir() if p.is_dir())
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    data = tmp_path_factory.mktemp("data")
-    settings = Settings(data_dir=data, duckdb_path=data / "warehouse.duckdb", mirror=SHARED_SOURCES)
-    lines: list[str] = []
-    report = run_build(settings, echo=lines.append)
-    return settings, report, lines
+def built(full_build):
+    return full_build  # one build of every saved edition, shared with the release tests (conftest.py)
 
 
 def test_cold_build_processes_every_saved_edition(built):

@@ -10,11 +10,12 @@ import hashlib
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from fast_pipeline.core.archive import Archive, ManifestRow
 from fast_pipeline.core.content_check import check_content
+from fast_pipeline.core.edition_dates import label_date, timestamp
 from fast_pipeline.core.errors import AcquisitionError, PipelineError
 from fast_pipeline.core.http import Download, HttpClient
 from fast_pipeline.core.source import Source, SourceFile
@@ -63,7 +64,10 @@ def _copy_to_tmp(path: Path, tmp_dir: Path) -> Download:
 
 
 def mirror_candidates(source: Source, mirror: Path, tmp_dir: Path) -> list[Candidate]:
-    """Every edition folder the mirror holds for this source, oldest label first."""
+    """Every edition folder the mirror holds for this source, in acquisition order (edition_dates).
+
+    A mirror edition was acquired on the date its label names, else the date its content states
+    (`Source.edition_label`); never on a file's modification time, which differs between copies."""
     root = mirror / source.source_id
     if not root.is_dir():
         return []
@@ -72,16 +76,31 @@ def mirror_candidates(source: Source, mirror: Path, tmp_dir: Path) -> list[Candi
         files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
         if not files:
             continue
-        mtime = max(p.stat().st_mtime for p in files)
-        retrieved = datetime.fromtimestamp(int(mtime), timezone.utc).isoformat().replace("+00:00", "Z")
         fetched = []
         for p in files:
             fmt = p.suffix.lstrip(".").lower()
             if fmt not in MIRROR_FORMATS:
                 continue
             fetched.append((_copy_to_tmp(p, tmp_dir), p.name, "html" if fmt == "htm" else fmt))
-        out.append(Candidate(label=folder.name, files=fetched, origin="mirror", retrieved_at=retrieved))
-    return out
+        cand = Candidate(label=folder.name, files=fetched, origin="mirror", retrieved_at="")
+        day = label_date(folder.name) or _content_date(source, cand)
+        if day is None:
+            raise AcquisitionError(source.source_id, str(folder),
+                                   f"mirror edition {folder.name!r} names no date: name its folder after the day "
+                                   "its files were saved (YYYY-MM-DD..., or YYYY-MM)")
+        cand.retrieved_at = timestamp(day)
+        out.append(cand)
+    return sorted(out, key=lambda c: (c.retrieved_at, c.label))
+
+
+def _content_date(source: Source, cand: Candidate) -> date | None:
+    """The date a source reads in the files themselves (e.g. "Cadastro atualizado em"), if any."""
+    if not cand.files:
+        return None
+    try:
+        return date.fromisoformat(source.edition_label(_probe(source, cand)) or "")
+    except ValueError:
+        return None
 
 
 def http_candidates(source: Source, http: HttpClient, tmp_dir: Path) -> list[Candidate]:

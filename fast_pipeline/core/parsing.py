@@ -134,6 +134,12 @@ class EditionResult:
     cross_check_issues: list[str]
     gate_passed: bool = True
     gate_reasons: list[str] | None = None
+    # when the archive acquired the edition and the date it speaks for (core.edition_dates)
+    origin: str | None = None
+    acquired_at: str | None = None
+    as_of_date: str | None = None
+    date_basis: str | None = None
+    date_warning: str | None = None
 
     def as_row(self) -> dict:
         row = asdict(self)

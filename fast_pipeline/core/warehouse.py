@@ -39,6 +39,12 @@ create table if not exists raw.editions (
     primary key (source_id, edition)
 )
 """
+# Edition-dating columns (core.edition_dates), added to warehouses created before them.
+EDITION_DATING_COLUMNS = {"origin": "varchar", "acquired_at": "varchar", "as_of_date": "varchar",
+                          "date_basis": "varchar", "date_warning": "varchar"}
+# The one edition order (core.edition_dates): by acquisition, ties by label. dbt's `edition_order` macro is
+# the same expression; rows recorded before `acquired_at` existed fall back to their retrieval time.
+EDITION_ORDER = "coalesce(acquired_at, retrieved_at), edition"
 
 
 @contextmanager
@@ -58,6 +64,8 @@ def ensure_tables(path: Path, source_ids: list[str]) -> None:
         con.execute("create schema if not exists raw")
         con.execute(EDITIONS_DDL)
         con.execute("alter table raw.editions add column if not exists quarantine_reason varchar")
+        for name, kind in EDITION_DATING_COLUMNS.items():
+            con.execute(f"alter table raw.editions add column if not exists {name} {kind}")
         template = empty_actions()
         con.register("template", template)
         for sid in source_ids:
@@ -104,28 +112,38 @@ def write_edition(path: Path, source_id: str, edition: str, *, parsed: pd.DataFr
 
 
 def record_quarantine(path: Path, source_id: str, edition: str, *, parser_version: str, reason: str,
-                      retrieved_at: str | None, files: list[dict]) -> None:
+                      retrieved_at: str | None, files: list[dict], origin: str | None = None,
+                      acquired_at: str | None = None) -> None:
     """Record an edition that its parser cannot process: held back from releases (gate failed, with the
     reason, so the release's freshness and CHANGES.md say why) and not retried until the parser changes.
     Rows an earlier parser version wrote for it are left in place but no longer published."""
     write_edition(path, source_id, edition, edition_row={
         "source_id": source_id, "edition": edition, "parser_version": parser_version, "retrieved_at": retrieved_at,
         "files": json.dumps(files, sort_keys=True), "cross_check_issues": "[]", "gate_passed": False,
-        "gate_reasons": json.dumps([f"quarantined: {reason}"], ensure_ascii=False), "quarantine_reason": reason})
+        "gate_reasons": json.dumps([f"quarantined: {reason}"], ensure_ascii=False), "quarantine_reason": reason,
+        "origin": origin, "acquired_at": acquired_at})
 
 
-def previous_published_rows(path: Path, source_id: str, edition: str, edition_date: str | None) -> int | None:
-    """Action count of the latest published edition that precedes this one (by edition date, then label)."""
+def previous_published(path: Path, source_id: str, edition: str, acquired_at: str | None) -> dict | None:
+    """The latest published edition acquired before this one (the one edition order): its label, action
+    count, as-of date and what that date is (date_basis); None for a source's first."""
     if not path.exists():
         return None
     with connect(path, read_only=True) as con:
-        row = con.execute(
-            """select action_rows from raw.editions
-               where source_id = ? and gate_passed and edition <> ?
-                 and (coalesce(edition_date, edition), edition) < (coalesce(?, ?), ?)
-               order by coalesce(edition_date, edition) desc, edition desc limit 1""",
-            [source_id, edition, edition_date, edition, edition]).fetchone()
-    return int(row[0]) if row else None
+        cur = con.execute(
+            """select edition, action_rows, as_of_date, date_basis from raw.editions
+                where source_id = ? and gate_passed and edition <> ?
+                  and (coalesce(acquired_at, retrieved_at), edition) < (?, ?)
+                order by coalesce(acquired_at, retrieved_at) desc, edition desc limit 1""",
+            [source_id, edition, acquired_at or "", edition])
+        row = cur.fetchone()
+    return dict(zip(("edition", "action_rows", "as_of_date", "date_basis"), row)) if row else None
+
+
+def previous_published_rows(path: Path, source_id: str, edition: str, acquired_at: str | None) -> int | None:
+    """Action count of the latest published edition acquired before this one (for the publish gate)."""
+    previous = previous_published(path, source_id, edition, acquired_at)
+    return int(previous["action_rows"]) if previous else None
 
 
 def editions_table(path: Path) -> pd.DataFrame:
@@ -133,7 +151,7 @@ def editions_table(path: Path) -> pd.DataFrame:
         return pd.DataFrame()
     with connect(path, read_only=True) as con:
         try:
-            frame = con.execute("select * from raw.editions order by source_id, coalesce(edition_date, edition), edition").df()
+            frame = con.execute(f"select * from raw.editions order by source_id, {EDITION_ORDER}").df()
         except duckdb.CatalogException:
             return pd.DataFrame()
     for col in ("files", "cross_check_issues", "gate_reasons"):

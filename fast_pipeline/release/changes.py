@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from fast_pipeline.core.display import markdown, markdown_code
 from fast_pipeline.core.errors import PipelineError
 from fast_pipeline.release.package import records
 
@@ -30,6 +31,7 @@ class Changes:
     removed: list[dict] = field(default_factory=list)
     changed: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    format_changes: list[str] = field(default_factory=list)  # published-format changes since the previous release
 
     def summary(self) -> dict:
         by_source: dict[str, dict[str, int]] = {}
@@ -42,7 +44,8 @@ class Changes:
 
     def as_json(self, version: str | None) -> dict:
         return {"version": version, "previous_version": self.previous, "summary": self.summary(),
-                "notes": self.notes, "added": self.added, "removed": self.removed, "changed": self.changed}
+                "notes": self.notes, "format_changes": self.format_changes,
+                "added": self.added, "removed": self.removed, "changed": self.changed}
 
 
 def carried_editions(freshness: list[dict]) -> dict[str, str]:
@@ -124,15 +127,16 @@ def diff(con: duckdb.DuckDBPyConnection, old: dict[str, str], new: dict[str, str
 
 
 def _line(item: dict, suffix: str = "") -> str:
-    return f"- {item['party_name']} (`{item['natural_key']}`){suffix}"
+    return f"- {markdown(item['party_name'])} ({markdown_code(item['natural_key'])}){suffix}"
 
 
 def _value(v: str | None) -> str:
-    return "(empty)" if v is None else v
+    return "(empty)" if v is None else markdown(v)
 
 
 def render_markdown(version: str, changes: Changes, freshness: list[dict], counts: dict[str, int]) -> str:
-    """CHANGES.md: totals, the edition each source is at, then the actions by source."""
+    """CHANGES.md: totals, format changes, the edition each source is at, then the actions by source.
+    Every publisher-given text goes through core.display.markdown: it shows, it does not act."""
     s = changes.summary()
     lines = [f"# fast-pipeline release {version}", ""]
     if changes.previous:
@@ -143,21 +147,35 @@ def render_markdown(version: str, changes: Changes, freshness: list[dict], count
                           "change, or an edition of the same content)."]
     else:
         lines.append(f"First release: {s['added']} actions listed.")
-    lines += [f"\nNote: {note}." for note in changes.notes]
+    lines += [f"\nNote: {markdown(note)}." for note in changes.notes]
     lines += ["", f"{counts.get('listed_actions', 0)} actions listed now; {counts.get('adverse_actions', 0)} in "
-                  "`adverse_actions` with those no longer listed.", "",
-              "## Sources", "",
-              "| source | edition carried | edition date | retrieved at | actions | added | removed | changed |",
-              "|---|---|---|---|---:|---:|---:|---:|"]
+                  "`adverse_actions` with those no longer listed."]
+    if changes.format_changes:
+        lines += ["", f"## Format changes since release {changes.previous}", "",
+                  "The published files changed shape or meaning (datapackage.json `fast_pipeline.format_version`):",
+                  ""]
+        lines += [f"- {markdown(c)}" for c in changes.format_changes]
+    lines += ["", "## Sources", "",
+              "| source | edition carried | as of | publisher's date | acquired at | actions | added | removed | changed |",
+              "|---|---|---|---|---|---:|---:|---:|---:|"]
     for src in freshness:
         c = s["by_source"].get(src["source_id"], {"added": 0, "removed": 0, "changed": 0})
-        lines.append(f"| {src['source_id']} | {src['published_edition'] or '(none yet)'} | {src['edition_date'] or ''} "
-                     f"| {src['retrieved_at'] or ''} | {'' if src['actions'] is None else src['actions']} "
+        as_of = f"{src['as_of_date']} ({src['date_basis']})" if src["as_of_date"] else ""
+        lines.append(f"| {src['source_id']} | {markdown(src['published_edition'] or '(none yet)')} | {as_of} "
+                     f"| {src['edition_date'] or ''} | {src['acquired_at'] or ''} "
+                     f"| {'' if src['actions'] is None else src['actions']} "
                      f"| {c['added']} | {c['removed']} | {c['changed']} |")
+    warned = [src for src in freshness if src["date_warning"]]
+    if warned:
+        lines += ["", "Edition dates to check (the publisher's date was not plausible, so the edition is dated by "
+                      "its acquisition):", ""]
+        lines += [f"- {src['source_id']} {markdown(src['published_edition'])}: {markdown(src['date_warning'])}"
+                  for src in warned]
     held = [(src["source_id"], h) for src in freshness for h in src["held_back"]]
     if held:
         lines += ["", "Held back by the publish gate (the release keeps the edition above):", ""]
-        lines += [f"- {sid} {h['edition']}: {'; '.join(h['reasons']) or 'gate failed'}" for sid, h in held]
+        lines += [f"- {sid} {markdown(h['edition'])}: {markdown('; '.join(h['reasons']) or 'gate failed')}"
+                  for sid, h in held]
     for sid in s["by_source"]:
         lines += ["", f"## {sid}"]
         for kind in ("removed", "added", "changed"):
@@ -167,13 +185,14 @@ def render_markdown(version: str, changes: Changes, freshness: list[dict], count
             lines += ["", f"### {kind.capitalize()} ({len(items)})", ""]
             for item in items[:MARKDOWN_LIMIT]:
                 if kind == "removed":
-                    gone = f" in {item['removed_in_edition']}" if item["removed_in_edition"] else ""
-                    lines.append(_line(item, f": gone{gone}, last listed in {item['last_seen_edition']}"))
+                    gone = f" in {markdown(item['removed_in_edition'])}" if item["removed_in_edition"] else ""
+                    lines.append(_line(item, f": gone{gone}, last listed in {markdown(item['last_seen_edition'])}"))
                 elif kind == "added":
                     lines.append(_line(item, " (listed again)" if item["relisted"] else ""))
                 else:
                     lines.append(_line(item))
-                    lines += [f"  - {f['field']}: {_value(f['old'])} → {_value(f['new'])}" for f in item["fields"]]
+                    lines += [f"  - {markdown(f['field'])}: {_value(f['old'])} → {_value(f['new'])}"
+                              for f in item["fields"]]
             if len(items) > MARKDOWN_LIMIT:
                 lines.append(f"- … and {len(items) - MARKDOWN_LIMIT} more (changes.json lists every one)")
     return "\n".join(lines) + "\n"

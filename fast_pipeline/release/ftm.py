@@ -1,12 +1,21 @@
-"""A FollowTheMoney export of the actions, so the release loads into tools built around that model
-(OpenSanctions' `entities.ftm.json` convention: one `{"id", "schema", "properties"}` object per line).
+"""A FollowTheMoney export of the actions, so the release loads into tools built around that model (yente,
+Aleph, nomenklatura; OpenSanctions' `entities.ftm.json` convention: one `{"id", "schema", "properties"}`
+object per line). What a consumer indexing it concludes must be true today, so every measure says whether
+it still holds:
 
-- every targeted party becomes one entity (Company, Person, Organization or Vessel), keyed by its
-  resolved `party_id` when the release has one, else by the source's `party_record_id`; its properties
-  gather every name, alias, address and identifier the actions give it;
-- every action becomes a `Sanction` pointing at that entity, keyed by its `action_id`.
-FollowTheMoney has no schema for a (country, good) pair or a region, so actions on such targets
-(`country_good`, `region`) are left out of this file (they are in every table); `write` reports how many.
+- every targeted party becomes one entity (Company, Person, Organization, Vessel; a region a Territory),
+  keyed by its resolved `party_id`, else by the source's `party_record_id`; its properties gather every
+  name, alias, address and identifier its actions give it. A party with an action in force has the topic
+  `forced.labor`; a party whose actions have all ended or been removed has none;
+- every action on a party becomes a `Sanction` pointing at it, keyed by its `action_id`, with the
+  normalised `status` (active, inactive, revoked, modified, removed), `startDate`, and an `endDate`: the
+  official end where the publisher gives one, else, for an action no longer listed, the as-of date of the
+  first edition without it, marked as derived in `description`;
+- an action listed over several periods (Brazil's `details.inclusion_periods`, e.g. removed by a court
+  injunction and re-included) becomes one Sanction per period: the latest keeps the `action_id`, earlier
+  ones are `<action_id>-<start date>`, each with its own start and end;
+- a goods listing (a `country_good` party: a good from a country, not a party) becomes a `Risk` (a flag,
+  not a binding measure) on the Territory of that country, naming the good; one Territory per country.
 Properties are sorted and de-duplicated, entities sorted by ID: the same table gives the same bytes.
 """
 
@@ -17,14 +26,27 @@ from collections import defaultdict
 from pathlib import Path
 
 import duckdb
+import pycountry
 
-SCHEMATA = {"company": "Company", "person": "Person", "organisation": "Organization", "vessel": "Vessel"}
+from fast_pipeline.release.tables import sql_text
+
+DESCRIPTION = ("The actions as FollowTheMoney entities (one JSON object per line): each targeted party as "
+               "Company, Person, Organization, Vessel or Territory, with the topic forced.labor while an action "
+               "on it is in force; each action on a party as a Sanction (one per listing period) with its "
+               "normalised status, start date and end date (official, or derived from the edition the action "
+               "vanished in, as its description says); each goods listing as a Risk on the Territory of its "
+               "country.")
+SCHEMATA = {"company": "Company", "person": "Person", "organisation": "Organization", "vessel": "Vessel",
+            "region": "Territory"}
+IN_FORCE = {"active", "modified"}  # normalised statuses of a measure that still holds
 # identifier scheme -> property; schemes are matched on their last part (BR-CNPJ -> CNPJ)
 ID_PROPERTIES = {"CNPJ": "taxNumber", "CPF": "taxNumber", "TAX": "taxNumber", "TIN": "taxNumber",
                  "IMO": "imoNumber", "MMSI": "mmsi"}
 
 
-def _identifier_property(scheme: str, schema: str) -> str:
+def _identifier_property(scheme: str, schema: str) -> str | None:
+    if schema == "Territory":
+        return None  # a region's identifiers (e.g. the DOL country-and-good key) are not territory codes
     prop = ID_PROPERTIES.get(str(scheme).upper().rsplit("-", 1)[-1], "registrationNumber")
     if schema == "Vessel" and prop == "taxNumber":
         return "registrationNumber"
@@ -33,8 +55,8 @@ def _identifier_property(scheme: str, schema: str) -> str:
     return prop
 
 
-def _add(props: dict[str, set], name: str, value) -> None:
-    if value is None:
+def _add(props: dict[str, set], name: str | None, value) -> None:
+    if value is None or name is None:
         return
     text = str(value).strip()
     if text:
@@ -43,72 +65,135 @@ def _add(props: dict[str, set], name: str, value) -> None:
 
 def _party(row: dict, schema: str, props: dict[str, set]) -> None:
     _add(props, "name", row["party_name"])
-    for alias in json.loads(row["party_aliases"] or "[]"):
+    for alias in row["party_aliases"] or []:
         _add(props, "alias", alias)
-    for former in json.loads(row["party_former_names"] or "[]"):
+    for former in row["party_former_names"] or []:
         _add(props, "previousName", former)
     if row["party_country"]:
         _add(props, "country", row["party_country"].lower())
-    _add(props, "address", row["party_address"])
-    for ident in json.loads(row["party_identifiers"] or "[]"):
-        _add(props, _identifier_property(ident.get("scheme", ""), schema), ident.get("value"))
+    if schema != "Territory":
+        _add(props, "address", row["party_address"])
+    for ident in row["party_identifiers"] or []:
+        _add(props, _identifier_property(ident.get("scheme") or "", schema), ident.get("value"))
+    if row["status"] in IN_FORCE:
+        _add(props, "topics", "forced.labor")
 
 
-def _sanction(row: dict, entity_id: str) -> dict[str, set]:
+def _territory_id(country: str) -> str:
+    return f"territory-{country.lower()}"
+
+
+def _territory(country: str) -> dict[str, set]:
+    found = pycountry.countries.get(alpha_2=country.upper())
+    props: dict[str, set] = defaultdict(set)
+    _add(props, "name", getattr(found, "name", country.upper()))
+    _add(props, "country", country.lower())
+    _add(props, "territoryCode", country.lower())
+    return props
+
+
+def _periods(row: dict) -> list[tuple[str, str | None]]:
+    """(start, official end) of each listing period the publisher states, oldest first."""
+    details = json.loads(row["details"]) if row["details"] else {}
+    periods = details.get("inclusion_periods") or []
+    return sorted((p["start"], p.get("end")) for p in periods if isinstance(p, dict) and p.get("start"))
+
+
+def _end(row: dict) -> tuple[str | None, str | None]:
+    """The action's end date and, when it is derived rather than published, the note saying how."""
+    if row["ended_date"]:
+        return row["ended_date"], None
+    if row["removed_in_edition"] and row["removed_date"]:
+        return row["removed_date"], (
+            f"endDate derived: the action is not in the publisher's edition {row['removed_in_edition']} "
+            f"(as of {row['removed_date']}), the first without it; the publisher states no end date")
+    return None, None
+
+
+def _measure(row: dict, entity_id: str, schema: str) -> dict[str, set]:
     props: dict[str, set] = defaultdict(set)
     _add(props, "entity", entity_id)
     _add(props, "authority", row["authority"])
     _add(props, "country", (row["jurisdiction"] or "").lower())
     _add(props, "program", row["legal_basis"])
-    _add(props, "provisions", row["action_type"].replace("_", " "))
-    _add(props, "status", row["status_raw"] or row["status"])
-    _add(props, "listingDate", row["listed_date"])
-    _add(props, "startDate", row["effective_date"] or row["listed_date"] or row["action_date"])
+    _add(props, "status", row["status"])
     _add(props, "date", row["action_date"])
-    _add(props, "endDate", row["ended_date"])
     _add(props, "sourceUrl", row["source_url"])
     _add(props, "recordId", row["natural_key"])
+    if schema == "Sanction":
+        _add(props, "provisions", row["action_type"].replace("_", " "))
+    else:
+        _add(props, "summary", row["party_name"])
+        _add(props, "reason", f"{row['goods']}: {row['status_raw']}" if row["status_raw"] else row["goods"])
+        _add(props, "topics", "forced.labor")
     return props
 
 
-def entities(rows: list[dict]) -> tuple[list[dict], int]:
-    """FtM entities for the action rows, and the number of actions FtM cannot represent."""
-    parties: dict[str, tuple[str, dict[str, set]]] = {}
-    sanctions: dict[str, dict[str, set]] = {}
-    skipped = 0
+def measures(row: dict, entity_id: str) -> dict[str, tuple[str, dict[str, set]]]:
+    """id -> (schema, properties) of the Sanctions (or Risk) one action row becomes."""
+    schema = "Risk" if row["party_kind"] == "country_good" else "Sanction"
+    end, derived = _end(row)
+    published_status = f"status as published: {row['status_raw']}" if row["status_raw"] else None
+    periods = _periods(row)
+    if not periods:
+        props = _measure(row, entity_id, schema)
+        _add(props, "listingDate", row["listed_date"])
+        _add(props, "startDate", row["effective_date"] or row["listed_date"] or row["action_date"])
+        _add(props, "endDate", end)
+        _add(props, "description", ". ".join(filter(None, [published_status, derived])) or None)
+        return {row["action_id"]: (schema, props)}
+    out = {}
+    for n, (start, period_end) in enumerate(periods, 1):
+        latest = n == len(periods)
+        props = _measure(row, entity_id, schema)
+        _add(props, "listingDate", start)
+        _add(props, "startDate", start)
+        note = None
+        if period_end:
+            _add(props, "endDate", period_end)
+        elif latest:
+            _add(props, "endDate", end)
+            note = derived
+        if not latest:
+            props["status"] = {"inactive"} if period_end else set(props["status"])
+        period = f"listing period {n} of {len(periods)}" if len(periods) > 1 else None
+        _add(props, "description", ". ".join(filter(None, [published_status, period, note])) or None)
+        out[row["action_id"] if latest else f"{row['action_id']}-{start}"] = (schema, props)
+    return out
+
+
+def entities(rows: list[dict]) -> list[dict]:
+    """FtM entities for the action rows: parties, territories, and the measures on them."""
+    things: dict[str, tuple[str, dict[str, set]]] = {}
     for row in rows:
-        schema = SCHEMATA.get(row["party_kind"])
-        if schema is None:
-            skipped += 1
-            continue
-        entity_id = row.get("party_id") or row["party_record_id"]
-        _, props = parties.setdefault(entity_id, (schema, defaultdict(set)))
-        _party(row, schema, props)
-        sanctions[row["action_id"]] = _sanction(row, entity_id)
-    out = [{"id": i, "schema": s, "properties": p} for i, (s, p) in parties.items()]
-    out += [{"id": i, "schema": "Sanction", "properties": p} for i, p in sanctions.items()]
-    for entity in out:
-        entity["properties"] = {k: sorted(v) for k, v in sorted(entity["properties"].items())}
-    return sorted(out, key=lambda e: e["id"]), skipped
+        if row["party_kind"] == "country_good":
+            entity_id = _territory_id(row["party_country"])
+            things.setdefault(entity_id, ("Territory", _territory(row["party_country"])))
+        else:
+            schema = SCHEMATA[row["party_kind"]]
+            entity_id = row.get("party_id") or row["party_record_id"]
+            _party(row, schema, things.setdefault(entity_id, (schema, defaultdict(set)))[1])
+        things.update(measures(row, entity_id))
+    return [{"id": i, "schema": s, "properties": {k: sorted(v) for k, v in sorted(p.items()) if v}}
+            for i, (s, p) in sorted(things.items())]
 
 
 def write(adverse_actions_parquet: Path, path: Path) -> dict[str, int]:
     """Write the FtM lines for the release's adverse_actions table; return counts by schema."""
     con = duckdb.connect()
     try:
-        cur = con.execute("select * from read_parquet(?) order by action_id", [str(adverse_actions_parquet)])
-        names = [d[0] for d in cur.description]
-        rows = [dict(zip(names, r)) for r in cur.fetchall()]
+        rows = con.sql(f"select * from read_parquet({sql_text(adverse_actions_parquet)}) order by action_id"
+                       ).to_arrow_table().to_pylist()
     finally:
         con.close()
     for row in rows:
-        for col in ("listed_date", "effective_date", "action_date", "ended_date"):
+        for col in ("listed_date", "effective_date", "action_date", "ended_date", "removed_date"):
             row[col] = row[col].isoformat() if row[col] is not None else None
-    out, skipped = entities(rows)
+    out = entities(rows)
     with path.open("w", encoding="utf-8", newline="\n") as f:
         for entity in out:
             f.write(json.dumps(entity, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
     counts: dict[str, int] = defaultdict(int)
     for entity in out:
         counts[entity["schema"]] += 1
-    return {**dict(sorted(counts.items())), "actions_not_representable": skipped}
+    return dict(sorted(counts.items()))

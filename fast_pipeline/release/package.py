@@ -1,9 +1,12 @@
 """The release's descriptions of itself: per-source freshness and the Frictionless `datapackage.json`.
 
-`datapackage.json` follows the Frictionless Data Package spec: one resource per file with its format,
-size, `sha256:` hash and (for tables) a Table Schema; `licenses` and `sources` give each publisher's own
-licence statement and attribution (from its source.yml); release facts (version, counts, changes,
-freshness) sit under the `fast_pipeline` key. Nothing in it depends on when it was written.
+`datapackage.json` follows the Frictionless Data Package spec and validates with `frictionless validate`:
+one resource per file with its format, `sha256:` hash, size (not for Parquet, whose bytes frictionless
+never counts) and, for tables, a Table Schema per format (schema.py: nested columns are arrays/objects in
+CSV and JSON Lines, `any` in Parquet, and every field names its exact `arrowType`); `licenses` and
+`sources` give each publisher's own licence statement and attribution (from its source.yml); release facts
+(version, format version, counts, changes, freshness) sit under the `fast_pipeline` key. Nothing in it
+depends on when it was written.
 """
 
 from __future__ import annotations
@@ -13,8 +16,11 @@ import json
 from pathlib import Path
 
 import duckdb
+import pyarrow
 
 from fast_pipeline import __version__
+from fast_pipeline.core.warehouse import EDITION_ORDER
+from fast_pipeline.release import ftm
 from fast_pipeline.release.tables import FORMATS, Table, describe, table_schema
 from fast_pipeline.sources.registry import SOURCE_IDS, get_source
 
@@ -25,12 +31,16 @@ DESCRIPTION = ("Government lists of actions against forced labour (listings, wit
                "history of every action across the publishers' editions.")
 MEDIATYPES = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet", "jsonl": "application/x-ndjson",
               "json": "application/json", "md": "text/markdown", "duckdb": "application/octet-stream"}
+CSV_NOTE = ("CSV has no lists: list and `details` columns hold compact JSON text. Text cells that begin with "
+            "=, +, -, @, TAB or CR start with an apostrophe (OWASP's rule against spreadsheet formula injection), "
+            "and control and bidi characters are written as escapes (\\x1b, \\u202e); the Parquet and JSON Lines "
+            "files hold the publisher's exact text.")
 OTHER_FILES = {  # file -> (resource name, format, description)
-    "entities.ftm.json": ("entities-ftm", "jsonl", "The actions as FollowTheMoney entities (one JSON object per "
-                          "line): each targeted party as Company, Person, Organization or Vessel, and each action "
-                          "as a Sanction pointing at it."),
-    "freshness.json": ("freshness", "json", "Per source: the edition this release carries, its publisher date "
-                       "and retrieval time, and any newer edition held back by the publish gate."),
+    "entities.ftm.json": ("entities-ftm", "jsonl", ftm.DESCRIPTION),
+    "freshness.json": ("freshness", "json", "Per source: the edition this release carries, the publisher's date "
+                       "as published, the date the edition speaks for (as_of_date, with its basis: published, "
+                       "label or retrieved, and any warning about the publisher's date), its acquisition and "
+                       "retrieval times, and any later edition held back by the publish gate."),
     "changes.json": ("changes", "json", "Actions added, removed and changed (field by field) since the previous "
                      "release."),
     "CHANGES.md": ("changes-md", "md", "The changes since the previous release, for people."),
@@ -53,25 +63,30 @@ def records(cur: duckdb.DuckDBPyConnection) -> list[dict]:
 
 
 def source_freshness(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """Every registered source: the edition carried, its dates, and editions held back by the gate."""
+    """Every registered source: the edition carried, the dates it speaks for, and editions held back."""
     carried = {r["source_id"]: r for r in records(con.execute("select * from marts.source_freshness"))}
-    failed = records(con.execute("select source_id, edition, gate_reasons from raw.editions "
-                                  "where not gate_passed order by source_id, edition"))
+    failed = records(con.execute(f"select source_id, edition, gate_reasons from raw.editions "
+                                 f"where not gate_passed order by source_id, {EDITION_ORDER}"))
     out = []
     for sid in sorted(SOURCE_IDS):
         meta = get_source(sid).metadata
         row = carried.get(sid)
         if row:
-            pairs = zip(json.loads(row["held_back_editions"] or "[]"), json.loads(row["held_back_reasons"] or "[]"))
-            held = [{"edition": e, "reasons": json.loads(r) if r else []} for e, r in pairs]
+            held = [{"edition": e, "reasons": list(r or [])}
+                    for e, r in zip(row["held_back_editions"], row["held_back_reasons"])]
         else:  # nothing published yet: every edition it has was held back
             held = [{"edition": r["edition"], "reasons": json.loads(r["gate_reasons"] or "[]")}
                     for r in failed if r["source_id"] == sid]
+        day = (lambda k: row[k].isoformat() if row and row[k] else None)
         out.append({
             "source_id": sid, "title": meta.title, "publisher": meta.publisher, "landing_url": meta.landing_url,
             "cadence": meta.cadence, "licence": meta.licence, "attribution": meta.attribution,
             "published_edition": row["published_edition"] if row else None,
-            "edition_date": row["edition_date"].isoformat() if row and row["edition_date"] else None,
+            "edition_date": day("edition_date"),  # the publisher's own date, as published
+            "as_of_date": day("as_of_date"),  # the date the edition speaks for (core.edition_dates)
+            "date_basis": row["date_basis"] if row else None,
+            "date_warning": row["date_warning"] if row else None,
+            "acquired_at": row["acquired_at"] if row else None,
             "retrieved_at": row["retrieved_at"] if row else None,
             "actions": int(row["action_rows"]) if row and row["action_rows"] is not None else None,
             "held_back": held,
@@ -85,7 +100,8 @@ def _resource(path: Path, name: str, fmt: str, description: str, *, hashed: bool
     if fmt in ("csv", "jsonl", "json", "md"):
         res["encoding"] = "utf-8"
     if hashed:
-        res["bytes"] = path.stat().st_size
+        if fmt != "parquet":  # frictionless reads Parquet with pyarrow, never counting its bytes: no count to check
+            res["bytes"] = path.stat().st_size
         res["hash"] = f"sha256:{sha256(path)}"
     return res
 
@@ -97,11 +113,15 @@ def datapackage(*, version: str, out_dir: Path, tables: list[Table], freshness: 
         for fmt in FORMATS:
             res = _resource(out_dir / f"{table.name}.{fmt}", table.name if fmt == "csv" else f"{table.name}-{fmt}",
                             fmt, doc["description"] or f"The {table.name} table.")
-            res["schema"] = table_schema(table)
-            if fmt == "csv":
+            res["schema"] = table_schema(table, fmt)
+            if fmt == "jsonl" and not table.rows:  # frictionless cannot read an empty JSON Lines file as a table
+                res["type"] = "file"
+            else:
                 res["profile"] = "tabular-data-resource"
+            if fmt == "csv":
                 res["dialect"] = {"delimiter": ",", "quoteChar": "\"", "doubleQuote": True, "header": True,
                                   "lineTerminator": "\n"}
+                res["description"] += " " + CSV_NOTE
             resources.append(res)
     for file, (name, fmt, description) in OTHER_FILES.items():
         resources.append(_resource(out_dir / file, name, fmt, description))
@@ -123,9 +143,11 @@ def datapackage(*, version: str, out_dir: Path, tables: list[Table], freshness: 
         "sources": [{"title": f"{s['title']} ({s['publisher']})", "path": s["landing_url"], "source_id": s["source_id"],
                      "licence": s["licence"], "attribution": s["attribution"],
                      "edition": s["published_edition"], "edition_date": s["edition_date"],
+                     "as_of_date": s["as_of_date"], "date_basis": s["date_basis"], "date_warning": s["date_warning"],
                      "retrieved_at": s["retrieved_at"], "held_back": s["held_back"]} for s in freshness],
         "resources": resources,
-        "fast_pipeline": {**facts, "software": {"fast_pipeline": __version__, "duckdb": duckdb.__version__}},
+        "fast_pipeline": {**facts, "software": {"fast_pipeline": __version__, "duckdb": duckdb.__version__,
+                                                "pyarrow": pyarrow.__version__}},
     }
 
 

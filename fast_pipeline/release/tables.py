@@ -1,96 +1,179 @@
 """The tables of a release: every dbt mart, as CSV, Parquet and JSON Lines, plus one DuckDB file of them all.
 
-Same warehouse, same bytes: rows are written in the order of each table's key (then of every other
-column), by one thread, with every writer option spelled out rather than left to library defaults.
-The marts are discovered in the warehouse, so a mart added to dbt is released without a change here.
+Each mart is read in key order (then by every other column), cast to its declared Arrow schema
+(schema.py), and written from that Arrow table by this module, so the same rows give the same bytes
+whatever the warehouse:
+- Parquet through pyarrow (zstd, fixed row groups), with pandas metadata that makes nullable integers and
+  booleans read back as nullable (not NaN) in pandas and frictionless;
+- JSON Lines, one compact object per row in column order: lists as arrays, `details` as an object;
+- CSV (RFC 4180, `\\n`, header, empty cell for null): lists and `details` as compact JSON text, and text
+  cells made safe for spreadsheets (core.display.csv_cell).
 Descriptions come from the dbt YAML files beside the models (the one place models are documented), and
 from the canonical schema for the adverse_action columns they leave undescribed.
 """
 
 from __future__ import annotations
 
+import csv
+import json
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
 import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import yaml
 
 from fast_pipeline.core.canonical import CANONICAL_FIELDS
+from fast_pipeline.core.display import csv_cell, json_text_for_csv
+from fast_pipeline.core.errors import PipelineError
+from fast_pipeline.release.schema import KEYS, TABLES, frictionless_type, is_json, is_nested, type_name
 from fast_pipeline.settings import DBT_PROJECT_DIR
 
 SCHEMA = "marts"
 FORMATS = ("csv", "parquet", "jsonl")
-KEYS = {  # rows are unique by these (dbt tests say so); other marts are ordered by all their columns
-    "adverse_actions": ["action_id"],
-    "action_history": ["action_id", "version"],
-    "action_changes": ["source_id", "edition_seq", "action_id", "field"],
-    "source_freshness": ["source_id"],
-}
-# Text columns holding JSON: real arrays/objects in JSON Lines, JSON text in CSV and Parquet (as Frictionless
-# reads the `array` and `object` types in CSV).
-JSON_COLUMNS = {
-    "party_identifiers": "array", "party_aliases": "array", "party_former_names": "array",
-    "related_parties": "array", "details": "object", "held_back_editions": "array", "held_back_reasons": "array",
-}
-CSV_OPTIONS = "format csv, header true, delimiter ',', quote '\"', escape '\"', nullstr '', new_line '\\n'"
-PARQUET_OPTIONS = "format parquet, compression zstd, row_group_size 122880"
+PARQUET_OPTIONS = {"compression": "zstd", "row_group_size": 122880}
 DUCKDB_STORAGE = "v1.0.0"  # readable by every DuckDB since 1.0
 
 
 @dataclass(frozen=True)
 class Table:
     name: str
-    columns: list[tuple[str, str]]  # (name, DuckDB type)
+    schema: pa.Schema  # the declared release schema (schema.TABLES)
     rows: int
 
     @property
     def key(self) -> list[str]:
         return KEYS.get(self.name, [])
 
+    @property
+    def columns(self) -> list[str]:
+        return self.schema.names
+
     def order_by(self) -> str:
-        names = self.key + [c for c, _ in self.columns if c not in self.key]
+        names = self.key + [c for c in self.columns if c not in self.key]
         return ", ".join(f'"{c}" asc nulls last' for c in names)
 
-    def select(self, fmt: str) -> str:
-        """The table's rows in key order, shaped for one format: JSON text becomes JSON in JSON Lines, and
-        nested DuckDB values (lists, structs) become JSON text in CSV."""
-        def column(c: str, t: str) -> str:
-            if fmt == "jsonl" and c in JSON_COLUMNS and t == "VARCHAR":
-                return f'cast("{c}" as json) as "{c}"'
-            if fmt == "csv" and _nested(t):
-                return f'cast(to_json("{c}") as varchar) as "{c}"'
-            return f'"{c}"'
-        cols = ", ".join(column(c, t) for c, t in self.columns)
+    def select(self) -> str:
+        cols = ", ".join(f'"{c}"' for c in self.columns)
         return f'select {cols} from {SCHEMA}."{self.name}" order by {self.order_by()}'
 
 
-def _nested(duckdb_type: str) -> bool:
-    t = duckdb_type.upper()
-    return t.endswith("]") or t.startswith(("STRUCT", "MAP", "UNION"))
-
-
 def mart_tables(con: duckdb.DuckDBPyConnection) -> list[Table]:
+    """The marts, checked against their declared schemas: same tables, same columns in the same order."""
     names = [r[0] for r in con.execute(
         "select table_name from information_schema.tables where table_schema = ? order by table_name",
         [SCHEMA]).fetchall()]
+    undeclared = sorted(set(names) - set(TABLES))
+    if undeclared:
+        raise PipelineError(None, None, f"mart(s) {', '.join(undeclared)} have no declared release schema: "
+                                        "declare their columns in fast_pipeline/release/schema.py")
     out = []
     for name in names:
-        cols = con.execute("select column_name, data_type from information_schema.columns "
-                           "where table_schema = ? and table_name = ? order by ordinal_position",
-                           [SCHEMA, name]).fetchall()
+        cols = [r[0] for r in con.execute("select column_name from information_schema.columns "
+                                          "where table_schema = ? and table_name = ? order by ordinal_position",
+                                          [SCHEMA, name]).fetchall()]
+        declared = TABLES[name].names
+        if cols != declared:
+            extra, missing = [c for c in cols if c not in declared], [c for c in declared if c not in cols]
+            raise PipelineError(None, None, f"marts.{name} does not match its release schema (release/schema.py): "
+                                            f"undeclared {extra or 'none'}, missing {missing or 'none'}"
+                                            + ("" if extra or missing else ", columns in another order"))
         rows = con.execute(f'select count(*) from {SCHEMA}."{name}"').fetchone()[0]
-        out.append(Table(name, [(c, t) for c, t in cols], int(rows)))
+        out.append(Table(name, TABLES[name], int(rows)))
     return out
+
+
+def read(con: duckdb.DuckDBPyConnection, table: Table) -> pa.Table:
+    """The mart's rows in key order, cast to the declared schema (a lossy cast fails)."""
+    cursor = con.cursor()  # its own result state: an unfinished fetch elsewhere on `con` does not block it
+    try:
+        return cursor.sql(table.select()).to_arrow_table().cast(table.schema)
+    finally:
+        cursor.close()
 
 
 def export(con: duckdb.DuckDBPyConnection, table: Table, out_dir: Path) -> dict[str, Path]:
     """The table in every format: {format: path}."""
+    data = read(con, table)
     paths = {fmt: out_dir / f"{table.name}.{fmt}" for fmt in FORMATS}
-    con.execute(f"copy ({table.select('csv')}) to '{paths['csv']}' ({CSV_OPTIONS})")
-    con.execute(f"copy ({table.select('parquet')}) to '{paths['parquet']}' ({PARQUET_OPTIONS})")
-    con.execute(f"copy ({table.select('jsonl')}) to '{paths['jsonl']}' (format json)")
+    write_parquet(data, paths["parquet"])
+    rows = data.to_pylist()
+    write_jsonl(data.schema, rows, paths["jsonl"])
+    write_csv(data.schema, rows, paths["csv"])
     return paths
+
+
+def _pandas_dtype(arrow_type: pa.DataType):
+    """Nullable pandas dtypes for the columns NumPy cannot hold with nulls; the rest as pyarrow maps them."""
+    if pa.types.is_integer(arrow_type):
+        return pd.api.types.pandas_dtype(str(arrow_type).capitalize())  # Int32, Int64
+    if pa.types.is_boolean(arrow_type):
+        return pd.BooleanDtype()
+    if pa.types.is_floating(arrow_type):
+        return pd.Float64Dtype()
+    return None
+
+
+def write_parquet(data: pa.Table, path: Path) -> None:
+    """Parquet of the declared schema. The table goes once through pandas so that the file carries pandas
+    metadata naming nullable dtypes: without it, readers built on pandas (frictionless among them) turn an
+    integer column with nulls into floats with NaN."""
+    frame = data.to_pandas(types_mapper=_pandas_dtype)
+    table = pa.Table.from_pandas(frame, schema=data.schema, preserve_index=False)
+    pq.write_table(table, path, **PARQUET_OPTIONS)
+
+
+def _json_ready(value, arrow_type: pa.DataType):
+    if value is None:
+        return None
+    if is_json(arrow_type):
+        return json.loads(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def write_jsonl(schema: pa.Schema, rows: list[dict], path: Path) -> None:
+    types = {f.name: f.type for f in schema}
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        for row in rows:
+            out.write(json.dumps({k: _json_ready(v, types[k]) for k, v in row.items()},
+                                 ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def _csv_value(value, arrow_type: pa.DataType) -> str:
+    if value is None:
+        return ""
+    if is_json(arrow_type):
+        return json_text_for_csv(value)
+    if is_nested(arrow_type):
+        return json_text_for_csv(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return csv_cell(value)
+    return str(value)
+
+
+def write_csv(schema: pa.Schema, rows: list[dict], path: Path) -> None:
+    types = [(f.name, f.type) for f in schema]
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, delimiter=",", quotechar='"', doublequote=True, lineterminator="\n",
+                            quoting=csv.QUOTE_MINIMAL)
+        writer.writerow([name for name, _ in types])
+        for row in rows:
+            writer.writerow([_csv_value(row[name], t) for name, t in types])
+
+
+def sql_text(text: str) -> str:
+    """A SQL string literal (DuckDB takes no parameters in ATTACH or in a table function's file name)."""
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 def write_duckdb(path: Path, tables: list[Table], parquet: dict[str, Path]) -> None:
@@ -100,22 +183,18 @@ def write_duckdb(path: Path, tables: list[Table], parquet: dict[str, Path]) -> N
     not byte-identical between rebuilds (its tables are)."""
     con = duckdb.connect(config={"threads": 1})
     try:
-        con.execute(f"attach '{path}' as rel (storage_version '{DUCKDB_STORAGE}')")
+        con.execute(f"attach {sql_text(path)} as rel (storage_version '{DUCKDB_STORAGE}')")
         for t in tables:
-            con.execute(f"create table rel.\"{t.name}\" as select * from read_parquet('{parquet[t.name]}')")
+            con.execute(f'create table rel."{t.name}" as select * from read_parquet({sql_text(parquet[t.name])})')
             doc = describe(t.name)
             if doc["description"]:
-                con.execute(f"comment on table rel.\"{t.name}\" is {_sql_text(doc['description'])}")
-            for col, _ in t.columns:
+                con.execute(f'comment on table rel."{t.name}" is {sql_text(doc["description"])}')
+            for col in t.columns:
                 if doc["columns"].get(col):
-                    con.execute(f"comment on column rel.\"{t.name}\".\"{col}\" is {_sql_text(doc['columns'][col])}")
+                    con.execute(f'comment on column rel."{t.name}"."{col}" is {sql_text(doc["columns"][col])}')
         con.execute("detach rel")
     finally:
         con.close()
-
-
-def _sql_text(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 @cache
@@ -139,28 +218,14 @@ def describe(table: str) -> dict:
     return {"description": doc["description"], "columns": columns}
 
 
-def _field_type(column: str, duckdb_type: str) -> str:
-    t = duckdb_type.upper()
-    if column in JSON_COLUMNS and t == "VARCHAR":
-        return JSON_COLUMNS[column]
-    if _nested(t):
-        return "array" if t.endswith("]") else "object"
-    if t in ("BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT"):
-        return "integer"
-    if t in ("DOUBLE", "FLOAT", "REAL") or t.startswith("DECIMAL"):
-        return "number"
-    return {"BOOLEAN": "boolean", "DATE": "date", "TIMESTAMP": "datetime", "TIMESTAMP WITH TIME ZONE": "datetime",
-            "TIME": "time"}.get(t, "string")
-
-
-def table_schema(table: Table) -> dict:
-    """A Frictionless Table Schema for every format of the table."""
+def table_schema(table: Table, fmt: str) -> dict:
+    """A Frictionless Table Schema of the table in one format; `arrowType` names each column's exact type."""
     doc = describe(table.name)
     fields = []
-    for col, dtype in table.columns:
-        field = {"name": col, "type": _field_type(col, dtype)}
-        if doc["columns"].get(col):
-            field["description"] = doc["columns"][col]
+    for f in table.schema:
+        field = {"name": f.name, "type": frictionless_type(f.type, fmt), "arrowType": type_name(f.type)}
+        if doc["columns"].get(f.name):
+            field["description"] = doc["columns"][f.name]
         fields.append(field)
     schema: dict = {"fields": fields, "missingValues": [""]}
     if table.key and table.name != "action_changes":  # action_changes' key holds an empty field (added/removed)

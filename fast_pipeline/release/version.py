@@ -3,9 +3,10 @@
 The date is the data's, not the clock's, so that rebuilding from the same archive gives the same version
 (and the same bytes, since the version is written into datapackage.json and the changes files):
 - `FAST_RELEASE_DATE` (YYYY-MM-DD) when set, for a maintainer who wants to stamp a release by hand;
-- otherwise the newest "as of" date among the editions the release carries, one per source: the
-  publisher's edition date, else the date the edition label starts with (labels are dated wherever the
-  publisher gives a date, as the pipeline's edition order assumes), else the day it was retrieved.
+- otherwise the newest as-of date among the editions the release carries, one per source
+  (core.edition_dates): the publisher's date when it is plausible, else the day the edition was acquired
+  (a mirror edition: the date its label names; never a file's modification time). A publisher's
+  "01/14/2099" therefore dates nothing after the day the page was fetched.
 Versions are monotonic: when that date is not after the latest release's, the release takes the latest
 release's date with the next number. Versions compare as numbers, not as text (`.10` after `.9`).
 """
@@ -16,7 +17,6 @@ import re
 from datetime import date
 
 _VERSION = re.compile(r"^(\d{4})\.(\d{2})\.(\d{2})(?:\.([1-9]\d*))?$")
-_LEADING_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 
 
 def parse(version: str) -> tuple[date, int] | None:
@@ -42,16 +42,3 @@ def next_version(data_date: date, existing: list[str]) -> str:
         return label(data_date, 1)
     day, number = parsed[-1]
     return label(day, number + 1)
-
-
-def as_of(edition_date: str | date | None, edition: str | None, retrieved_at: str | None) -> date | None:
-    """The date an edition speaks for (see the module docstring)."""
-    if edition_date:
-        return edition_date if isinstance(edition_date, date) else date.fromisoformat(str(edition_date)[:10])
-    m = _LEADING_DATE.match(edition or "")
-    if m:
-        try:
-            return date.fromisoformat(m[1])
-        except ValueError:
-            pass
-    return date.fromisoformat(retrieved_at[:10]) if retrieved_at else None

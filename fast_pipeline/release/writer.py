@@ -27,11 +27,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
+
 from fast_pipeline.core.errors import PipelineError
 from fast_pipeline.core.warehouse import connect
 from fast_pipeline.release import ftm, version as versions
 from fast_pipeline.release.changes import Changes, carried_editions, diff, render_markdown
 from fast_pipeline.release.package import DUCKDB_FILE, datapackage, sha256, source_freshness, write_json
+from fast_pipeline.release.schema import FORMAT_CHANGES, FORMAT_VERSION
 from fast_pipeline.release.tables import FORMATS, export, mart_tables, write_duckdb
 from fast_pipeline.settings import Settings
 
@@ -67,7 +70,8 @@ def list_releases(settings: Settings) -> list[dict]:
                 found.append((parsed, {"version": d.name, "path": str(d), "counts": facts.get("counts", {}),
                                        "changes": facts.get("changes", {}),
                                        "previous_version": facts.get("previous_version"),
-                                       "content_sha256": facts.get("content_sha256")}))
+                                       "content_sha256": facts.get("content_sha256"),
+                                       "format_version": facts.get("format_version", 1)}))
     return [rel for _, rel in sorted(found, key=lambda x: x[0])]
 
 
@@ -109,18 +113,26 @@ def _content_sha256(paths: list[Path]) -> str:
 
 
 def _data_date(freshness: list[dict]) -> date:
-    """The version date (see version.py): FAST_RELEASE_DATE, else the newest edition the release carries."""
+    """The version date (see version.py): FAST_RELEASE_DATE, else the newest as-of date of the editions the
+    release carries (core.edition_dates: the publisher's date when plausible, else the acquisition's)."""
     chosen = os.environ.get("FAST_RELEASE_DATE")
     if chosen:
         try:
             return date.fromisoformat(chosen)
         except ValueError:
             raise ReleaseError(f"FAST_RELEASE_DATE={chosen!r} is not a date (YYYY-MM-DD)") from None
-    days = [d for s in freshness if s["published_edition"]
-            if (d := versions.as_of(s["edition_date"], s["published_edition"], s["retrieved_at"]))]
+    days = [date.fromisoformat(s["as_of_date"]) for s in freshness if s["published_edition"] and s["as_of_date"]]
     if not days:
         raise ReleaseError("no source has a published edition with a date: set FAST_RELEASE_DATE=YYYY-MM-DD")
     return max(days)
+
+
+def _format_changes(latest: dict | None) -> list[str]:
+    """What changed in the published format since the previous release's format version (schema.py)."""
+    if latest is None:
+        return []
+    since = int(latest.get("format_version") or 1)
+    return [f"format {v}: {change}" for v in sorted(FORMAT_CHANGES) if v > since for change in FORMAT_CHANGES[v]]
 
 
 def _fsync_dir(path: Path) -> None:
@@ -163,7 +175,10 @@ def _write(settings: Settings, tmp: Path) -> ReleaseResult:
         tables = mart_tables(con)
         if "adverse_actions" not in {t.name for t in tables}:
             raise ReleaseError(f"the warehouse {settings.duckdb_path} has no marts.adverse_actions: run dbt first")
-        data_files = [p for t in tables for p in export(con, t, tmp).values()]
+        try:
+            data_files = [p for t in tables for p in export(con, t, tmp).values()]
+        except pa.ArrowInvalid as exc:  # a mart value that its declared type cannot hold
+            raise ReleaseError(f"the marts do not fit the release schema (release/schema.py): {exc}") from None
         listed = con.execute("select count(*) from marts.adverse_actions "
                              "where removed_in_edition is null").fetchone()[0]
         freshness = source_freshness(con)
@@ -183,12 +198,13 @@ def _write(settings: Settings, tmp: Path) -> ReleaseResult:
         old = carried_editions(_freshness_of(Path(latest["path"]))) if latest else {}
         changes = diff(con, old, carried_editions(freshness), previous=latest["version"] if latest else None,
                        strict=False)  # a release is never blocked by history it cannot compare
+    changes.format_changes = _format_changes(latest)
     write_json(tmp / "changes.json", changes.as_json(version))
     (tmp / "CHANGES.md").write_text(render_markdown(version, changes, freshness, counts), encoding="utf-8")
     write_duckdb(tmp / DUCKDB_FILE, tables, {t.name: tmp / f"{t.name}.parquet" for t in tables})
     facts = {"version": version, "previous_version": changes.previous, "data_as_of": as_of.isoformat(),
-             "counts": counts, "changes": changes.summary(), "content_sha256": content, "ftm": ftm_counts,
-             "formats": list(FORMATS)}
+             "format_version": FORMAT_VERSION, "counts": counts, "changes": changes.summary(),
+             "content_sha256": content, "ftm": ftm_counts, "formats": list(FORMATS)}
     write_json(tmp / "datapackage.json", datapackage(version=version, out_dir=tmp, tables=tables,
                                                       freshness=freshness, facts=facts))
     sums = "".join(f"{sha256(p)}  {p.name}\n" for p in sorted(tmp.iterdir(), key=lambda p: p.name))

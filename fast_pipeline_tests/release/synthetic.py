@@ -6,7 +6,9 @@
 - B "Bravo Garments Ltd": status Active -> Modified in 2026-03;
 - C "Charlie Mining": gone in 2026-03;
 - D "Delta Cotton": listed in 2026-01, absent in 2026-02, back in 2026-03 with a court order in its details;
-- E "Echo Gloves Sdn Bhd": first listed in 2026-02; its goods are cleared in 2026-04;
+- E "Echo Gloves Sdn Bhd" (with a bidi override and a terminal escape in its name, and a spreadsheet
+  formula for an address, as a hostile publisher might send): first listed in 2026-02; its goods are
+  cleared in 2026-04;
 - 2026-04 comes in a format without legal basis and without `details.merchandise` (no row fills them):
   a gap in the format, not a change;
 - the held-back 2026-05 edition keeps only A and must change nothing.
@@ -43,7 +45,8 @@ CBP_EDITIONS = [  # (edition = its date, gate passed, {party: overrides})
 ]
 ILAB_EDITIONS = [("2016-09-30", {"Bricks": False}), ("2018-09-30", {"Bricks": True})]
 NAMES = {"A": "Alpha Fishing Co.", "B": "Bravo Garments Ltd", "C": "Charlie Mining", "D": "Delta Cotton",
-         "E": "Echo Gloves Sdn Bhd"}
+         "E": "Echo Gloves Sdn Bhd\u202e\x1b[2J"}
+HOSTILE_ADDRESS = '=HYPERLINK("http://evil.example","click")'
 SHA = "0" * 64
 
 
@@ -67,7 +70,7 @@ def _cbp_row(party: str, edition: str, row: int, o: dict) -> dict:
         "party_kind": "vessel" if party == "A" else "company",
         "party_identifiers": to_json_list([{"scheme": "IMO", "value": "9123456"}] if party == "A" else []),
         "party_aliases": to_json_list(["Alpha"] if party == "A" else []), "party_country": "CN",
-        "party_address": "Dalian" if party == "A" else None, "goods": o.get("goods", "Seafood"),
+        "party_address": {"A": "Dalian", "E": HOSTILE_ADDRESS}.get(party), "goods": o.get("goods", "Seafood"),
         "status_raw": o.get("status_raw", "Active"), "status": o.get("status", "active"),
         "effective_date": "2025-06-01", "details": to_json_object(details),
         "source_url": f"https://www.cbp.gov/wro-{edition}.csv", "source_sha256": SHA, "source_locator": f"row {row}",
@@ -90,7 +93,8 @@ def _edition_row(source_id: str, edition: str, rows: int, gate_passed: bool) -> 
     return {"source_id": source_id, "edition": edition, "parser_version": "1", "edition_date": edition,
             "retrieved_at": f"{edition}T08:00:00Z", "files": "[]", "primary_file": "x.csv", "parsed_rows": rows,
             "action_rows": rows, "files_from_cache": 0, "cross_check_issues": "[]", "gate_passed": gate_passed,
-            "gate_reasons": json.dumps([] if gate_passed else ["1 actions against 4: a 75% shrink"])}
+            "gate_reasons": json.dumps([] if gate_passed else ["1 actions against 4: a 75% shrink"]),
+            "origin": "http", "acquired_at": f"{edition}T08:00:00Z", "as_of_date": edition, "date_basis": "published"}
 
 
 def _write(path: Path, source_id: str, edition: str, rows: list[dict], gate_passed: bool = True) -> None:

@@ -8,7 +8,9 @@ import duckdb
 import pytest
 
 from fast_pipeline.settings import DBT_PROJECT_DIR
-from fast_pipeline_tests.release.synthetic import CBP, ILAB, cbp_id, ilab_id
+from fast_pipeline_tests.release.synthetic import CBP, ILAB, NAMES, cbp_id, ilab_id
+
+pytestmark = pytest.mark.timeout(900)  # the package fixture `warehouses` runs dbt twice on first use
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +56,8 @@ def test_history_is_scd2_with_one_row_per_version(con):
         ("Charlie Mining", 1, "2026-01-01", "2026-03-01", "2026-02-01", False, "listed", "removed", "Active"),
         ("Delta Cotton", 1, "2026-01-01", "2026-02-01", "2026-01-01", False, "listed", "removed", "Active"),
         ("Delta Cotton", 2, "2026-03-01", None, "2026-04-01", True, "relisted", None, "Active"),
-        ("Echo Gloves Sdn Bhd", 1, "2026-02-01", "2026-04-01", "2026-03-01", False, "listed", "changed", "Active"),
-        ("Echo Gloves Sdn Bhd", 2, "2026-04-01", None, "2026-04-01", True, "changed", None, "Active"),
+        (NAMES["E"], 1, "2026-02-01", "2026-04-01", "2026-03-01", False, "listed", "changed", "Active"),
+        (NAMES["E"], 2, "2026-04-01", None, "2026-04-01", True, "changed", None, "Active"),
     ]
     dates = con.execute("select valid_from_date, valid_to_date from marts.action_history where action_id = ? "
                         "and version = 1", [cbp_id("B")]).fetchone()

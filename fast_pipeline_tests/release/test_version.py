@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fast_pipeline.release.version import as_of, label, next_version, parse
+from fast_pipeline.release.version import label, next_version, parse
 
 
 def test_first_release_of_a_date_has_no_number_then_they_count_up():
@@ -24,10 +24,3 @@ def test_versions_compare_as_numbers_and_stray_names_are_ignored():
     assert next_version(date(2026, 8, 3), existing) == "2026.08.03.11"
     assert parse("2026.08.03.10") == (date(2026, 8, 3), 10) and parse("2026.08.03") == (date(2026, 8, 3), 1)
     assert parse("2026.08.03.0") is None and parse("2026.8.3") is None and parse("2026.13.01") is None
-
-
-def test_an_edition_speaks_for_its_publisher_date_else_its_label_else_its_retrieval():
-    assert as_of("2026-01-28", "2026-01-28_xlsx", "2026-11-22T04:07:32Z") == date(2026, 1, 28)
-    assert as_of(None, "2026-08-03_csv", "2026-11-22T04:07:32Z") == date(2026, 8, 3)
-    assert as_of(None, "2018-app-xml_2019-08-30", "2026-11-22T04:07:32Z") == date(2026, 11, 22)
-    assert as_of(None, None, None) is None

@@ -1,5 +1,5 @@
 """Releases written from the synthetic warehouses (conftest.py): content, checksums, changes, versions,
-reproducibility, atomicity, the FollowTheMoney export and the CLI."""
+reproducibility, atomicity, the FollowTheMoney export, hostile publisher text, the declared schema and the CLI."""
 
 from __future__ import annotations
 
@@ -7,19 +7,27 @@ import csv
 import hashlib
 import io
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
+from frictionless import validate
 
 from fast_pipeline.cli import main
+from fast_pipeline.core.errors import PipelineError
 from fast_pipeline.release import list_releases, write_release
 from fast_pipeline.release import writer as writer_module
-from fast_pipeline_tests.release.synthetic import CBP, ILAB, cbp_id, ilab_id
+from fast_pipeline.release.schema import FORMAT_CHANGES, FORMAT_VERSION
+from fast_pipeline.settings import Settings
+from fast_pipeline_tests.release.synthetic import CBP, HOSTILE_ADDRESS, ILAB, NAMES, cbp_id, ilab_id
 from fast_pipeline_tests.support.fake_source import tree_digest
 
 NOT_REPRODUCIBLE = {"fast_pipeline.duckdb", "SHA256SUMS"}  # DuckDB stamps each file with a random identifier
+
+pytestmark = pytest.mark.timeout(900)  # the package fixture `warehouses` runs dbt twice on first use
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +97,11 @@ def test_datapackage_describes_and_hashes_every_file(released):
         if name == "fast_pipeline.duckdb":
             assert "hash" not in res  # see NOT_REPRODUCIBLE; SHA256SUMS has its checksum
             continue
-        assert res["hash"] == f"sha256:{_sha(r2.path / name)}" and res["bytes"] == (r2.path / name).stat().st_size
+        assert res["hash"] == f"sha256:{_sha(r2.path / name)}"
+        if name.endswith(".parquet"):  # frictionless cannot count a Parquet file's bytes, so none is declared
+            assert "bytes" not in res
+        else:
+            assert res["bytes"] == (r2.path / name).stat().st_size
     for line in (r2.path / "SHA256SUMS").read_text().splitlines():
         digest, name = line.split("  ")
         assert _sha(r2.path / name) == digest
@@ -98,6 +110,15 @@ def test_datapackage_describes_and_hashes_every_file(released):
     assert all(lic["title"] and lic["path"].startswith("https://") for lic in pkg["licenses"])
     facts = pkg["fast_pipeline"]
     assert facts["content_sha256"] and facts["data_as_of"] == "2026-04-01" and facts["changes"]["changed"] == 3
+    assert facts["format_version"] == FORMAT_VERSION
+
+
+def test_the_release_validates_with_frictionless(released):
+    """Including the empty tables (no party links here), whose JSON Lines files frictionless reads as files."""
+    _, _, r2, _ = released
+    report = validate(r2.path / "datapackage.json")
+    assert report.valid, [f"{t.name}: {e.message}" for t in report.tasks for e in t.errors][:10]
+    assert {t.name: t.type for t in report.tasks}["party_links-jsonl"] == "file"
 
 
 @pytest.mark.parametrize("table", ["adverse_actions", "action_history", "action_changes", "source_freshness"])
@@ -196,15 +217,87 @@ def test_followthemoney_export(released):
     assert len(vessels) == 1 and vessels[0]["id"].startswith("pty-")  # the resolved party ID
     vessel = vessels[0]
     assert vessel["properties"] == {"address": ["Dalian"], "alias": ["Alpha"], "country": ["cn"],
-                                    "imoNumber": ["9123456"], "name": ["Alpha Fishing Co."]}
-    sanctions = [e for e in entities if e["schema"] == "Sanction"]
-    assert sorted(s["id"] for s in sanctions) == sorted(cbp_id(p) for p in "ABCDE")  # the DOL pairs have no FtM schema
-    assert all(s["properties"]["entity"][0] in by_id for s in sanctions)
-    bravo = by_id[cbp_id("B")]["properties"]
+                                    "imoNumber": ["9123456"], "name": ["Alpha Fishing Co."],
+                                    "topics": ["forced.labor"]}
+    sanctions = {e["id"]: e["properties"] for e in entities if e["schema"] == "Sanction"}
+    assert sorted(sanctions) == sorted(cbp_id(p) for p in "ABCDE")
+    assert all(s["entity"][0] in by_id for s in sanctions.values())
+    bravo = sanctions[cbp_id("B")]
     assert (bravo["status"], bravo["country"], bravo["provisions"], bravo["startDate"]) == (
-        ["Modified"], ["us"], ["withhold release order"], ["2025-06-01"])
+        ["modified"], ["us"], ["withhold release order"], ["2025-06-01"])
+    assert "endDate" not in bravo and bravo["description"] == ["status as published: Modified"]
+    charlie = sanctions[cbp_id("C")]  # gone in 2026-03: not a current sanction, and the end says it is derived
+    assert (charlie["status"], charlie["endDate"]) == (["removed"], ["2026-03-01"])
+    assert "endDate derived: the action is not in the publisher's edition 2026-03-01" in charlie["description"][0]
+    assert "topics" not in by_id[charlie["entity"][0]]["properties"]
+    risks = {e["id"]: e["properties"] for e in entities if e["schema"] == "Risk"}  # the DOL goods pairs
+    assert sorted(risks) == sorted(ilab_id(g) for g in ("Cotton", "Bricks"))
+    assert risks[ilab_id("Bricks")]["entity"] == ["territory-in"] and risks[ilab_id("Bricks")]["reason"] == [
+        "Bricks: child labor; forced labor"]
+    assert by_id["territory-in"]["properties"] == {"country": ["in"], "name": ["India"], "territoryCode": ["in"]}
     ftm = _json(r2.path / "datapackage.json")["fast_pipeline"]["ftm"]
-    assert ftm == {"Company": 4, "Sanction": 5, "Vessel": 1, "actions_not_representable": 2}
+    assert ftm == {"Company": 4, "Risk": 2, "Sanction": 5, "Territory": 2, "Vessel": 1}
+
+
+def test_publisher_text_is_exact_in_data_files_and_inert_where_people_read_it(released, monkeypatch, capsys):
+    """Echo's name carries a bidi override and a terminal escape, its address a spreadsheet formula."""
+    settings, _, r2, _ = released
+    name = NAMES["E"]
+    rows = {r["action_id"]: r for r in csv.DictReader(io.StringIO(
+        (r2.path / "adverse_actions.csv").read_text(encoding="utf-8")))}
+    echo = rows[cbp_id("E")]
+    assert echo["party_address"] == "'" + HOSTILE_ADDRESS  # shown as text by spreadsheets
+    assert echo["party_name"] == "Echo Gloves Sdn Bhd\\u202e\\x1b[2J"
+    assert rows[cbp_id("A")]["party_address"] == "Dalian"
+    lines = {json.loads(x)["action_id"]: json.loads(x)
+             for x in (r2.path / "adverse_actions.jsonl").read_text(encoding="utf-8").splitlines()}
+    parquet = {r["action_id"]: r for r in pq.read_table(r2.path / "adverse_actions.parquet").to_pylist()}
+    for exact in (lines[cbp_id("E")], parquet[cbp_id("E")]):  # the publisher's bytes, untouched
+        assert (exact["party_name"], exact["party_address"]) == (name, HOSTILE_ADDRESS)
+    md = (r2.path / "CHANGES.md").read_text(encoding="utf-8")
+    assert "\x1b" not in md and "\u202e" not in md
+    assert "- Echo Gloves Sdn Bhd\\\\u202e\\\\x1b\\[2J (`E`)" in md  # renders as the text \u202e\x1b[2J
+    monkeypatch.setenv("FAST_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("FAST_DUCKDB_PATH", str(settings.duckdb_path))
+    assert main(["diff", "2026.02.01", "2026.04.01"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out
+    assert "~ us_cbp_wro           Echo Gloves Sdn Bhd\\u202e\\x1b[2J  [E]" in out
+
+
+def test_a_data_directory_whose_path_has_a_quote(warehouses, tmp_path):
+    result = write_release(warehouses.settings(tmp_path / "o'brien's data"))
+    assert result.created and (result.path / "fast_pipeline.duckdb").is_file()
+    with duckdb.connect(str(result.path / "fast_pipeline.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from adverse_actions").fetchone()[0] == 7
+
+
+def test_a_release_after_an_older_format_lists_the_format_changes(warehouses, tmp_path):
+    first = write_release(warehouses.settings(tmp_path, "early"))
+    package = first.path / "datapackage.json"
+    package.chmod(0o644)
+    facts = _json(package)
+    del facts["fast_pipeline"]["format_version"]  # as releases written before format versions were
+    package.write_text(json.dumps(facts), encoding="utf-8")
+    second = write_release(warehouses.settings(tmp_path, "full"))
+    changes = _json(second.path / "changes.json")["format_changes"]
+    assert len(changes) == len(FORMAT_CHANGES[2]) and all(c.startswith("format 2: ") for c in changes)
+    md = (second.path / "CHANGES.md").read_text(encoding="utf-8")
+    assert f"## Format changes since release {first.version}" in md and "native lists in Parquet" in md
+    third = write_release(warehouses.settings(tmp_path / "again", "early"))
+    assert "Format changes" not in (third.path / "CHANGES.md").read_text(encoding="utf-8")
+
+
+def test_a_mart_column_the_release_schema_does_not_declare_stops_the_release(warehouses, tmp_path):
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy(warehouses.full, db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("alter table marts.parties add column nickname varchar")
+    settings = Settings(data_dir=tmp_path / "data", duckdb_path=db)
+    with pytest.raises(PipelineError, match=r"marts.parties does not match its release schema .*undeclared "
+                                            r"\['nickname'\], missing none"):
+        write_release(settings)
+    assert list_releases(settings) == []
 
 
 def test_freshness_reports_each_source_and_what_the_gate_held_back(released):
@@ -213,6 +306,8 @@ def test_freshness_reports_each_source_and_what_the_gate_held_back(released):
     cbp = fresh[CBP]
     assert (cbp["published_edition"], cbp["edition_date"], cbp["retrieved_at"], cbp["actions"]) == (
         "2026-04-01", "2026-04-01", "2026-04-01T08:00:00Z", 4)
+    assert (cbp["as_of_date"], cbp["date_basis"], cbp["date_warning"], cbp["acquired_at"]) == (
+        "2026-04-01", "published", None, "2026-04-01T08:00:00Z")
     assert cbp["held_back"] == [{"edition": "2026-05-01", "reasons": ["1 actions against 4: a 75% shrink"]}]
     assert fresh["us_dhs_uflpa"]["published_edition"] is None and fresh["us_dhs_uflpa"]["held_back"] == []
     assert fresh[ILAB]["licence"].startswith("Public domain")

@@ -2,10 +2,10 @@
 -- of a source adds all its actions), removed, and changed field by field (int_actions__history_changes).
 -- `relisted` marks an addition of an action an earlier edition had already listed, e.g. after a court order.
 with editions as (
-    select source_id, edition, edition_date, edition_seq from {{ ref('int_editions__published') }}
+    select source_id, edition, edition_date, as_of_date, edition_seq from {{ ref('int_editions__published') }}
 ),
 steps as (
-    select e.source_id, e.edition, e.edition_date, e.edition_seq, p.edition as previous_edition
+    select e.source_id, e.edition, e.edition_date, e.as_of_date, e.edition_seq, p.edition as previous_edition
     from editions as e
     left join editions as p on p.source_id = e.source_id and p.edition_seq = e.edition_seq - 1
 ),
@@ -45,6 +45,7 @@ select
     c.edition_seq,
     s.edition,
     s.edition_date,
+    s.as_of_date,
     s.previous_edition,
     c.action_id,
     c.change,

@@ -2,8 +2,9 @@
 -- valid from `valid_from_edition` (inclusive) to `valid_to_edition` (exclusive; empty while current). The
 -- tracked fields are the action's state in the version's first edition (int_actions__history_state: a
 -- field that edition's file does not carry at all keeps its earlier value); provenance is that edition's.
+-- Dates are the editions' as-of dates (int_editions__ordered). Lists are native, `details` is JSON.
 with editions as (
-    select source_id, edition, edition_date, edition_seq from {{ ref('int_editions__published') }}
+    select source_id, edition, as_of_date, edition_seq from {{ ref('int_editions__published') }}
 )
 select
     h.action_id,
@@ -11,9 +12,9 @@ select
     h.source_id,
     u.natural_key,
     f.edition as valid_from_edition,
-    f.edition_date as valid_from_date,
+    f.as_of_date as valid_from_date,
     t.edition as valid_to_edition,
-    t.edition_date as valid_to_date,
+    t.as_of_date as valid_to_date,
     l.edition as last_seen_edition,
     h.valid_to_seq is null as is_current,
     h.opened_by,
@@ -25,10 +26,10 @@ select
     u.party_record_id,
     s.party_name,
     s.party_kind,
-    s.party_identifiers,
-    s.party_aliases,
-    s.party_former_names,
-    s.related_parties,
+    {{ json_list('s.party_identifiers', 'identifiers') }} as party_identifiers,
+    {{ json_list('s.party_aliases', 'text_list') }} as party_aliases,
+    {{ json_list('s.party_former_names', 'text_list') }} as party_former_names,
+    {{ json_list('s.related_parties', 'related_parties') }} as related_parties,
     s.party_country,
     s.party_address,
     s.goods,
@@ -41,7 +42,7 @@ select
     s.listed_date,
     s.effective_date,
     s.ended_date,
-    s.details,
+    {{ json_value('s.details') }} as details,
     u.source_url,
     u.source_sha256,
     u.source_locator

@@ -1,7 +1,8 @@
 -- One row per action: its latest published state, with when it was first and last seen and, if it has
 -- disappeared from the publisher's list, the edition it vanished in (status then becomes 'removed').
 -- The state is int_actions__history_state's: a field the latest edition's file format does not carry at all
--- (the Brazilian CSV has no legal basis or footnote texts) keeps its last published value.
+-- (the Brazilian CSV has no legal basis or footnote texts) keeps its last published value. List fields are
+-- native lists (json_list), `details` the warehouse's JSON type (its keys differ by source).
 with latest_row as (
     select action_id, edition_seq, natural_key, party_record_id, source_url, source_sha256, source_locator
     from {{ ref('int_actions__unioned') }}
@@ -13,7 +14,7 @@ latest as (
     join {{ ref('int_actions__history_state') }} as s using (action_id, edition_seq)
 ),
 party_members as (  -- the resolved party of each party record
-    select unnest(from_json(party_record_ids, '["VARCHAR"]')) as party_record_id, party_id
+    select unnest(party_record_ids) as party_record_id, party_id
     from {{ ref('parties') }}
 )
 select
@@ -27,10 +28,10 @@ select
     m.party_id,
     l.party_name,
     l.party_kind,
-    l.party_identifiers,
-    l.party_aliases,
-    l.party_former_names,
-    l.related_parties,
+    {{ json_list('l.party_identifiers', 'identifiers') }} as party_identifiers,
+    {{ json_list('l.party_aliases', 'text_list') }} as party_aliases,
+    {{ json_list('l.party_former_names', 'text_list') }} as party_former_names,
+    {{ json_list('l.related_parties', 'related_parties') }} as related_parties,
     l.party_country,
     l.party_address,
     l.goods,
@@ -46,8 +47,9 @@ select
     p.first_seen_edition,
     p.last_seen_edition,
     p.removed_in_edition,
+    p.removed_date,
     l.natural_key,
-    l.details,
+    {{ json_value('l.details') }} as details,
     l.source_url,
     l.source_sha256,
     l.source_locator

@@ -1,4 +1,5 @@
-"""Resolved parties, one row per party_id (fast_pipeline.resolution); party_links explains every merge."""
+"""Resolved parties, one row per party_id (fast_pipeline.resolution), lists as JSON text; the `parties` mart
+gives them as native lists. party_links explains every merge."""
 
 from fast_pipeline.resolution import resolve
 
