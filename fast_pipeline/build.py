@@ -115,8 +115,17 @@ def _publish_fingerprint(settings: Settings) -> str:
     digest = hashlib.sha256()
     table = warehouse.editions_table(settings.duckdb_path)
     if len(table):
-        cols = ["source_id", "edition", "parser_version", "action_rows", "gate_passed", "edition_date",
-                "acquired_at", "as_of_date", "date_warning"]
+        cols = [
+            "source_id",
+            "edition",
+            "parser_version",
+            "action_rows",
+            "gate_passed",
+            "edition_date",
+            "acquired_at",
+            "as_of_date",
+            "date_warning",
+        ]
         digest.update(table[cols].astype(str).to_csv(index=False).encode())
     for p in sorted(DBT_PROJECT_DIR.rglob("*")):
         if p.is_file() and "target" not in p.parts and "logs" not in p.parts:
@@ -244,8 +253,12 @@ class _Build:
                     f"(parser v{get_source(sid).parser_version}), not retried: {reason}"
                 )
             editions = self.archive.editions(sid)
-            queues.append([(_acquired(editions, e), sid, e)
-                           for e in _in_acquisition_order(self.archive, sid, pending_editions(table, self.archive, sid))])
+            queues.append(
+                [
+                    (_acquired(editions, e), sid, e)
+                    for e in _in_acquisition_order(self.archive, sid, pending_editions(table, self.archive, sid))
+                ]
+            )
         return [(sid, e) for _, sid, e in heapq.merge(*queues)]
 
     def process(self, editions: list[tuple[str, str]]) -> None:

@@ -36,8 +36,10 @@ def cmd_build(args, settings: Settings) -> int:
     print()
     print("summary")
     for rep in report.sources:
-        print(f"  {rep.source_id:<20} {rep.status:<11} new editions: {len(rep.new_editions):>2}  processed: "
-              f"{len(rep.processed):>2}  {rep.seconds:6.1f}s")
+        print(
+            f"  {rep.source_id:<20} {rep.status:<11} new editions: {len(rep.new_editions):>2}  processed: "
+            f"{len(rep.processed):>2}  {rep.seconds:6.1f}s"
+        )
         for err in rep.errors:
             print(f"      error: {err}")
         for edition in rep.quarantined + rep.still_quarantined:
@@ -65,12 +67,16 @@ def cmd_parse(args, settings: Settings) -> int:
         if failures:
             raise PipelineError(source.source_id, file.file_name, f"canonical rows break the schema: {failures}")
     frame = frame.drop(columns=["edition"], errors="ignore")
-    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout  # noqa: SIM115 (closed below unless stdout)
     try:
         if args.format == "jsonl":
             for record in frame.to_dict(orient="records"):
-                out.write(json.dumps({k: (None if _isna(v) else v) for k, v in record.items()},
-                                     ensure_ascii=False, default=str) + "\n")
+                out.write(
+                    json.dumps(
+                        {k: (None if _isna(v) else v) for k, v in record.items()}, ensure_ascii=False, default=str
+                    )
+                    + "\n"
+                )
         else:  # text cells spreadsheet-safe, as in a release's CSV (core.display); JSON Lines stays exact
             from fast_pipeline.core.display import csv_cell
 
@@ -114,8 +120,10 @@ def cmd_sources(args, settings: Settings) -> int:
         if _present(last.get("date_warning")):
             warnings.append(f"{sid} {visible(last['edition'])}: {visible(last['date_warning'])}")
             dated += " !"
-        print(f"{sid:<20} {visible(last['edition']):<26} {dated:<24} {int(last['action_rows']):>7}  {age!s:>10}  "
-              f"{meta.title}")
+        print(
+            f"{sid:<20} {visible(last['edition']):<26} {dated:<24} {int(last['action_rows']):>7}  {age!s:>10}  "
+            f"{meta.title}"
+        )
     for line in warnings:
         print(f"! {line}")
     _print_quarantined(table)
@@ -148,8 +156,10 @@ def _print_quarantined(table) -> None:
         print()
         print("quarantined (not published; retried when the source's parser version changes):")
         for row in rows.itertuples():
-            print(f"  {row.source_id:<20} {visible(row.edition):<26} parser v{row.parser_version}: "
-                  f"{visible(row.quarantine_reason)}")
+            print(
+                f"  {row.source_id:<20} {visible(row.edition):<26} parser v{row.parser_version}: "
+                f"{visible(row.quarantine_reason)}"
+            )
 
 
 def cmd_releases(args, settings: Settings) -> int:
@@ -162,9 +172,11 @@ def cmd_releases(args, settings: Settings) -> int:
     print(f"{'version':<14} {'actions':>7} {'listed':>7} {'added':>6} {'removed':>7} {'changed':>7}  since")
     for rel in releases:
         counts, changes = rel["counts"], rel["changes"]
-        print(f"{rel['version']:<14} {counts.get('adverse_actions', 0):>7} {counts.get('listed_actions', 0):>7} "
-              f"{changes.get('added', 0):>6} {changes.get('removed', 0):>7} {changes.get('changed', 0):>7}  "
-              f"{rel['previous_version'] or '(first release)'}")
+        print(
+            f"{rel['version']:<14} {counts.get('adverse_actions', 0):>7} {counts.get('listed_actions', 0):>7} "
+            f"{changes.get('added', 0):>6} {changes.get('removed', 0):>7} {changes.get('changed', 0):>7}  "
+            f"{rel['previous_version'] or '(first release)'}"
+        )
     return 0
 
 
@@ -176,8 +188,10 @@ def cmd_release(args, settings: Settings) -> int:
     result = write_release(settings)
     if result.created:
         c = result.changes
-        print(f"release {result.version} written to {result.path}: "
-              f"{c['added']} added, {c['removed']} removed, {c['changed']} changed")
+        print(
+            f"release {result.version} written to {result.path}: "
+            f"{c['added']} added, {c['removed']} removed, {c['changed']} changed"
+        )
     else:
         print(f"release {result.version}: {result.note}")
     return 0
@@ -213,8 +227,11 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="acquire, parse, normalise, build the warehouse and write a release")
     b.add_argument("--source", action="append", metavar="ID", help="only this source (repeatable)")
     b.add_argument("--no-release", action="store_true", help="stop after loading the raw warehouse tables")
-    b.add_argument("--each-edition", action="store_true",
-                   help="publish after each new edition, oldest first: saved editions give one dated release each")
+    b.add_argument(
+        "--each-edition",
+        action="store_true",
+        help="publish after each new edition, oldest first: saved editions give one dated release each",
+    )
     b.set_defaults(func=cmd_build)
     p = sub.add_parser("parse", help="parse one local file of a source and print its validated table")
     p.add_argument("source_id", choices=SOURCE_IDS)
@@ -223,10 +240,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="write here instead of standard output")
     p.add_argument("--canonical", action="store_true", help="print canonical adverse_action rows instead")
     p.set_defaults(func=cmd_parse)
-    sub.add_parser("sources", help="each source with its last edition, row count and freshness").set_defaults(func=cmd_sources)
+    sub.add_parser("sources", help="each source with its last edition, row count and freshness").set_defaults(
+        func=cmd_sources
+    )
     sub.add_parser("releases", help="list releases with their counts").set_defaults(func=cmd_releases)
     sub.add_parser("release", help="write a release from the current warehouse (if anything changed)").set_defaults(
-        func=cmd_release)
+        func=cmd_release
+    )
     d = sub.add_parser("diff", help="what changed between two releases")
     d.add_argument("old", metavar="V1", help="the earlier release, e.g. 2026.08.02")
     d.add_argument("new", metavar="V2", help="the later release")

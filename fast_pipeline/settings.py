@@ -28,10 +28,17 @@ def _env_path(name: str, default: Path) -> Path:
 
 def _http_from_env() -> HttpSettings:
     base = HttpSettings()
-    conv = {"user_agent": str, "connect_timeout": float, "read_timeout": float, "retries": int,
-            "backoff": float, "max_bytes": int}
-    overrides = {k: f(os.environ[f"FAST_HTTP_{k.upper()}"]) for k, f in conv.items()
-                 if os.environ.get(f"FAST_HTTP_{k.upper()}")}
+    conv = {
+        "user_agent": str,
+        "connect_timeout": float,
+        "read_timeout": float,
+        "retries": int,
+        "backoff": float,
+        "max_bytes": int,
+    }
+    overrides = {
+        k: f(os.environ[f"FAST_HTTP_{k.upper()}"]) for k, f in conv.items() if os.environ.get(f"FAST_HTTP_{k.upper()}")
+    }
     return replace(base, **overrides)
 
 
@@ -44,7 +51,7 @@ class Settings:
     instance_dir: Path | None = None  # the Dagster instance; None: <data_dir>/dagster
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         data_dir = _env_path("FAST_DATA_DIR", REPO_ROOT / "data")
         mirror = os.environ.get("FAST_SOURCE_MIRROR")
         return cls(

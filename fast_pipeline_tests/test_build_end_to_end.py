@@ -9,7 +9,6 @@ import duckdb
 import pytest
 
 from fast_pipeline.build import run_build
-from fast_pipeline.settings import Settings
 from fast_pipeline_tests.conftest import SHARED_SOURCES
 from fast_pipeline_tests.support.fake_source import tree_digest
 

@@ -53,5 +53,7 @@ def test_parse_command_reports_bad_input_in_one_line(tmp_path, capsys):
     fake.write_bytes(b"<!DOCTYPE html><html><body>Erro</body></html>")
     assert main(["parse", "br_mte_lista_suja", str(fake)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["error: br_mte_lista_suja: cadastro_de_empregadores.pdf: expected PDF but received an HTML page "
-                   "(an error or landing page?)"]
+    assert err == [
+        "error: br_mte_lista_suja: cadastro_de_empregadores.pdf: expected PDF but received an HTML page "
+        "(an error or landing page?)"
+    ]

@@ -10,7 +10,7 @@ import hashlib
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from fast_pipeline.core.archive import Archive, ManifestRow
@@ -48,7 +48,7 @@ class AcquisitionResult:
 
 
 def _utc_now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _copy_to_tmp(path: Path, tmp_dir: Path) -> Download:
@@ -60,7 +60,9 @@ def _copy_to_tmp(path: Path, tmp_dir: Path) -> Download:
             digest.update(chunk)
             out.write(chunk)
     size = Path(tmp_name).stat().st_size
-    return Download(url=path.as_uri(), status=200, headers={}, path=Path(tmp_name), sha256=digest.hexdigest(), size=size)
+    return Download(
+        url=path.as_uri(), status=200, headers={}, path=Path(tmp_name), sha256=digest.hexdigest(), size=size
+    )
 
 
 def mirror_candidates(source: Source, mirror: Path, tmp_dir: Path) -> list[Candidate]:
@@ -85,9 +87,12 @@ def mirror_candidates(source: Source, mirror: Path, tmp_dir: Path) -> list[Candi
         cand = Candidate(label=folder.name, files=fetched, origin="mirror", retrieved_at="")
         day = label_date(folder.name) or _content_date(source, cand)
         if day is None:
-            raise AcquisitionError(source.source_id, str(folder),
-                                   f"mirror edition {folder.name!r} names no date: name its folder after the day "
-                                   "its files were saved (YYYY-MM-DD..., or YYYY-MM)")
+            raise AcquisitionError(
+                source.source_id,
+                str(folder),
+                f"mirror edition {folder.name!r} names no date: name its folder after the day "
+                "its files were saved (YYYY-MM-DD..., or YYYY-MM)",
+            )
         cand.retrieved_at = timestamp(day)
         out.append(cand)
     return sorted(out, key=lambda c: (c.retrieved_at, c.label))
@@ -109,15 +114,27 @@ def http_candidates(source: Source, http: HttpClient, tmp_dir: Path) -> list[Can
     if not remote:
         raise AcquisitionError(source.source_id, None, "the landing page lists no files (page layout changed?)")
     retrieved = _utc_now()
-    files = [(http.download(r.url, tmp_dir, source_id=source.source_id, file_name=r.file_name), r.file_name, r.file_format)
-             for r in remote]
+    files = [
+        (http.download(r.url, tmp_dir, source_id=source.source_id, file_name=r.file_name), r.file_name, r.file_format)
+        for r in remote
+    ]
     return [Candidate(label=None, files=files, origin="http", retrieved_at=retrieved)]
 
 
 def _probe(source: Source, cand: Candidate) -> list[SourceFile]:
     """The fetched files as a source's hooks see them, before they are archived."""
-    return [SourceFile(source_id=source.source_id, edition="?", path=d.path, file_name=name,
-                       file_format=fmt, sha256=d.sha256, url=d.url) for d, name, fmt in cand.files]
+    return [
+        SourceFile(
+            source_id=source.source_id,
+            edition="?",
+            path=d.path,
+            file_name=name,
+            file_format=fmt,
+            sha256=d.sha256,
+            url=d.url,
+        )
+        for d, name, fmt in cand.files
+    ]
 
 
 def _label_for(source: Source, cand: Candidate) -> str:
@@ -130,7 +147,9 @@ def _label_for(source: Source, cand: Candidate) -> str:
     return f"{cand.retrieved_at[:10]}_{content[:8]}"
 
 
-def acquire(source: Source, archive: Archive, *, http: HttpClient | None = None, mirror: Path | None = None) -> AcquisitionResult:
+def acquire(
+    source: Source, archive: Archive, *, http: HttpClient | None = None, mirror: Path | None = None
+) -> AcquisitionResult:
     """Fetch the source's editions and archive the new ones. Errors are returned, not raised, so that
     one failing publisher never stops the others."""
     result = AcquisitionResult(source.source_id)
@@ -150,27 +169,43 @@ def acquire(source: Source, archive: Archive, *, http: HttpClient | None = None,
             for dl, name, fmt in cand.files:
                 check_content(dl.path.read_bytes(), fmt, source_id=sid, file_name=name)
             shas = frozenset(d.sha256 for d, _, _ in cand.files)
-            fingerprints = {d.sha256: source.content_fingerprint(f) for (d, _, _), f in zip(cand.files, _probe(source, cand))}
+            fingerprints = {
+                d.sha256: source.content_fingerprint(f) for (d, _, _), f in zip(cand.files, _probe(source, cand))
+            }
             if frozenset(fingerprints.values()) in known_sets:
                 result.known_editions.append(known_sets[frozenset(fingerprints.values())])
                 continue
             label = _label_for(source, cand)
             if label in existing:
                 if cand.origin == "mirror":
-                    raise AcquisitionError(sid, None, f"mirror edition {label!r} differs from the archived edition "
-                                                      "of that name; archived editions are never rewritten")
+                    raise AcquisitionError(
+                        sid,
+                        None,
+                        f"mirror edition {label!r} differs from the archived edition "
+                        "of that name; archived editions are never rewritten",
+                    )
                 label = f"{label}_{hashlib.sha256(''.join(sorted(shas)).encode()).hexdigest()[:8]}"
             rows = []
             for dl, name, fmt in cand.files:
                 if not archive.has_object(dl.sha256):
                     result.new_files += 1
                 archive.store_object(dl.path, dl.sha256, source_id=sid, file_name=name)
-                rows.append(ManifestRow(source_id=sid, edition=label, file_name=name, file_format=fmt,
-                                        sha256=dl.sha256, size=dl.size, retrieved_at=cand.retrieved_at,
-                                        url=None if cand.origin == "mirror" else dl.url,
-                                        http_status=dl.status if cand.origin == "http" else None,
-                                        http_headers=dl.headers, origin=cand.origin,
-                                        fingerprint=None if fingerprints[dl.sha256] == dl.sha256 else fingerprints[dl.sha256]))
+                rows.append(
+                    ManifestRow(
+                        source_id=sid,
+                        edition=label,
+                        file_name=name,
+                        file_format=fmt,
+                        sha256=dl.sha256,
+                        size=dl.size,
+                        retrieved_at=cand.retrieved_at,
+                        url=None if cand.origin == "mirror" else dl.url,
+                        http_status=dl.status if cand.origin == "http" else None,
+                        http_headers=dl.headers,
+                        origin=cand.origin,
+                        fingerprint=None if fingerprints[dl.sha256] == dl.sha256 else fingerprints[dl.sha256],
+                    )
+                )
             archive.add_edition(rows)
             existing[label] = rows
             known_sets[frozenset(fingerprints.values())] = label

@@ -69,7 +69,9 @@ class Archive:
                 try:
                     out.append(ManifestRow(**json.loads(line)))
                 except (ValueError, TypeError) as exc:
-                    raise ArchiveError(None, str(self.manifest_path), f"manifest line {n} is unreadable: {exc}")
+                    raise ArchiveError(
+                        None, str(self.manifest_path), f"manifest line {n} is unreadable: {exc}"
+                    ) from None
         return out
 
     def object_path(self, sha256: str) -> Path:
@@ -96,9 +98,16 @@ class Archive:
         path = self.object_path(row.sha256)
         if not path.exists():
             raise ArchiveError(row.source_id, row.file_name, f"archived object {row.sha256} is missing")
-        return SourceFile(source_id=row.source_id, edition=row.edition, path=path, file_name=row.file_name,
-                          file_format=row.file_format, sha256=row.sha256, url=row.url,
-                          retrieved_at=row.retrieved_at)
+        return SourceFile(
+            source_id=row.source_id,
+            edition=row.edition,
+            path=path,
+            file_name=row.file_name,
+            file_format=row.file_format,
+            sha256=row.sha256,
+            url=row.url,
+            retrieved_at=row.retrieved_at,
+        )
 
     # --- writing -------------------------------------------------------------------------------------
     def store_object(self, tmp_file: Path, sha256: str, *, source_id: str, file_name: str) -> Path:
@@ -125,13 +134,19 @@ class Archive:
         known = {(r.source_id, r.edition) for r in existing}
         for row in rows:
             if (row.source_id, row.edition) in known:
-                raise ArchiveError(row.source_id, row.file_name,
-                                   f"edition {row.edition!r} is already archived; editions are never rewritten")
+                raise ArchiveError(
+                    row.source_id,
+                    row.file_name,
+                    f"edition {row.edition!r} is already archived; editions are never rewritten",
+                )
             if not self.has_object(row.sha256):
                 raise ArchiveError(row.source_id, row.file_name, f"object {row.sha256} was not stored first")
         text = "".join(json.dumps(asdict(r), ensure_ascii=False, sort_keys=True) + "\n" for r in [*existing, *rows])
         try:
             _atomic_write(self.manifest_path, text.encode("utf-8"))
         except OSError as exc:
-            raise ArchiveError(rows[0].source_id if rows else None, str(self.manifest_path),
-                               f"could not write the archive manifest: {exc}") from exc
+            raise ArchiveError(
+                rows[0].source_id if rows else None,
+                str(self.manifest_path),
+                f"could not write the archive manifest: {exc}",
+            ) from exc

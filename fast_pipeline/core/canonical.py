@@ -13,7 +13,6 @@ Fields filled later, not by the normaliser:
 from __future__ import annotations
 
 import json
-import re
 
 import pandas as pd
 import pandera.pandas as pa
@@ -117,8 +116,13 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for name, (dtype, nullable, _) in CANONICAL_FIELDS.items():
         if name not in out.columns:
-            if not nullable and name not in ("party_identifiers", "party_aliases", "party_former_names",
-                                             "related_parties", "details"):
+            if not nullable and name not in (
+                "party_identifiers",
+                "party_aliases",
+                "party_former_names",
+                "related_parties",
+                "details",
+            ):
                 raise KeyError(f"normaliser output lacks required column {name!r}")
             default = "{}" if name == "details" else ("[]" if not nullable else None)
             out[name] = default
@@ -137,7 +141,4 @@ def to_json_list(items) -> str:
 
 
 def to_json_object(mapping) -> str:
-    return json.dumps(dict(mapping or {}), ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      default=str)
-
-
+    return json.dumps(dict(mapping or {}), ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)

@@ -66,8 +66,10 @@ class UnknownCountryError(ValueError):
 
     def __init__(self, name: object):
         self.name = name
-        super().__init__(f"unknown country name {name!r}: add its spelling to an override table "
-                         f"(fast_pipeline.core.countries.OVERRIDES or the source's own) if it is a real country")
+        super().__init__(
+            f"unknown country name {name!r}: add its spelling to an override table "
+            f"(fast_pipeline.core.countries.OVERRIDES or the source's own) if it is a real country"
+        )
 
 
 @cache

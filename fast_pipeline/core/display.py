@@ -22,7 +22,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def _unsafe(keep: str) -> re.Pattern:
     """Every C0/C1 control, DEL, line/paragraph separator and bidi control, except the characters in keep."""
-    chars = [chr(c) for c in [*range(0x00, 0x20), 0x7f, *range(0x80, 0xa0), 0x2028, 0x2029]] + sorted(BIDI_CONTROLS)
+    chars = [chr(c) for c in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]] + sorted(BIDI_CONTROLS)
     return re.compile("[" + "".join(re.escape(c) for c in chars if c not in keep) + "]")
 
 
@@ -50,8 +50,12 @@ def csv_cell(text: str) -> str:
 def json_text_for_csv(text: str) -> str:
     """JSON text (a list or object column) for a CSV cell: bidi characters written as JSON escapes, so the
     cell stays valid JSON that decodes to the publisher's exact text (json.dumps escapes the C0 controls)."""
-    return "".join(f"\\u{ord(c):04x}" if c in BIDI_CONTROLS or c in "\u2028\u2029" or
-                   (unicodedata.category(c) == "Cc" and c not in "\t\n\r") else c for c in text)
+    return "".join(
+        f"\\u{ord(c):04x}"
+        if c in BIDI_CONTROLS or c in "\u2028\u2029" or (unicodedata.category(c) == "Cc" and c not in "\t\n\r")
+        else c
+        for c in text
+    )
 
 
 # Markdown punctuation that can start markup anywhere in a line; `_` only where it can open or close emphasis

@@ -67,10 +67,12 @@ def acquired_at(origin: str | None, label: str, retrieved_at: str | None) -> str
 
 def acquisition_order(editions: dict[str, list]) -> list[str]:
     """Edition labels in acquisition order, from the archive's manifest rows of each edition."""
+
     def key(label: str) -> tuple[str, str]:
         rows = editions[label]
         at = acquired_at(rows[0].origin, label, max(r.retrieved_at for r in rows))
         return (at or "", label)
+
     return sorted(editions, key=key)
 
 
@@ -81,8 +83,9 @@ class EditionDating:
     warning: str | None = None
 
 
-def date_edition(published: str | None, acquired: str | None, origin: str | None,
-                 previous_published: str | None = None) -> EditionDating | None:
+def date_edition(
+    published: str | None, acquired: str | None, origin: str | None, previous_published: str | None = None
+) -> EditionDating | None:
     """The as-of date of an edition: its publisher's date when that is plausible (not after the acquisition,
     not far before it, not before the publisher's date of the edition acquired before it, when that one had
     a plausible publisher date), else the acquisition date, with a warning. None when the edition has
@@ -104,6 +107,9 @@ def date_edition(published: str | None, acquired: str | None, origin: str | None
     elif previous_published and day < date.fromisoformat(previous_published[:10]):
         problem = f"{how}, before the edition acquired before it ({previous_published[:10]}); it was {when}"
     if problem:
-        return EditionDating(acquired_day.isoformat(), fallback,
-                             f"{problem}: dated by its acquisition instead, check the publisher's date")
+        return EditionDating(
+            acquired_day.isoformat(),
+            fallback,
+            f"{problem}: dated by its acquisition instead, check the publisher's date",
+        )
     return EditionDating(min(day, acquired_day).isoformat(), "published")

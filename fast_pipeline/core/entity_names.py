@@ -26,36 +26,51 @@ Every function here is pure and raises only `ParseError` (without file or locato
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from dataclasses import dataclass, replace
 
 from fast_pipeline.core.errors import ParseError
 from fast_pipeline.core.text import clean
 
-_LEGAL_FORM = (r"(?:co|corp|inc|ltd|llc|limited|company|corporation|bhd|berhad|plc|gmbh|pte|ltda"
-               r"|s\.\s?a|s\.\s?a\.\s?de\s+c\.\s?v)\.?")
+_LEGAL_FORM = (
+    r"(?:co|corp|inc|ltd|llc|limited|company|corporation|bhd|berhad|plc|gmbh|pte|ltda"
+    r"|s\.\s?a|s\.\s?a\.\s?de\s+c\.\s?v)\.?"
+)
 _ENDS_WITH_LEGAL_FORM = re.compile(rf"\b{_LEGAL_FORM}$", re.I)
 _STARTS_WITH_LEGAL_FORM = re.compile(rf"{_LEGAL_FORM}(?![\w])", re.I)
 _NOT_A_NEW_NAME = re.compile(r"(?:its|their)\b|subsidiar", re.I)
 
 _QUALIFIER_START = re.compile(
     r"(?:(?:including|and|with)\s+\w+\s+alias(?:es)?(?!\w)|also\s+known\s+as(?!\w)|formerly\s+known\s+as(?!\w)"
-    r"|a/k/a(?![\w/])|f/k/a(?![\w/])|a\.k\.a\.|f\.k\.a\.)", re.I)
+    r"|a/k/a(?![\w/])|f/k/a(?![\w/])|a\.k\.a\.|f\.k\.a\.)",
+    re.I,
+)
 _QUALIFIER_KEYWORD = re.compile(
     r"(?P<count>\b(?:including|and|with)\s+(?P<n>\w+)\s+alias(?:es)?\s*:)"
     r"|(?P<aka>\b(?:also\s+known\s+as|a/k/a|a\.k\.a\.|aka)(?![\w/]):?)"
-    r"|(?P<fka>\b(?:formerly\s+known\s+as|f/k/a|f\.k\.a\.)(?![\w/]):?)", re.I)
+    r"|(?P<fka>\b(?:formerly\s+known\s+as|f/k/a|f\.k\.a\.)(?![\w/]):?)",
+    re.I,
+)
 _INLINE_MARKER = re.compile(
     r"(?:,\s*)?\b(?:(?P<aka>also\s+known\s+as|a/k/a|a\.k\.a\.|aka|d/b/a)"
     r"|(?P<fka>formerly\s+known\s+as|f/k/a|f\.k\.a\.))"
-    r"(?![\w/])\s*:?", re.I)
+    r"(?![\w/])\s*:?",
+    re.I,
+)
 _TRAILER_START = re.compile(
     r"(?:,\s*(?:and\s+)?|\s+and\s+)(?=(?:its\s+|their\s+)?(?:[\w-]+\s+){0,2}?"
-    r"(?:subsidiar(?:y|ies)|subordinate\s+and\s+affiliated\s+entities)(?!\w))", re.I)
+    r"(?:subsidiar(?:y|ies)|subordinate\s+and\s+affiliated\s+entities)(?!\w))",
+    re.I,
+)
 _ACRONYM = re.compile(r"(?P<name>.*\S)\s*\((?P<acronym>[A-Z][A-Z0-9&.\-]{2,9})\)")
-_NUMBERS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())}
+_NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -65,12 +80,17 @@ class NamedEntity:
     name: str
     aliases: tuple[str, ...] = ()
     former_names: tuple[str, ...] = ()
-    subsidiaries: tuple["NamedEntity", ...] = ()
+    subsidiaries: tuple[NamedEntity, ...] = ()
     scope: str | None = None
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "aliases": list(self.aliases), "former_names": list(self.former_names),
-                "subsidiaries": [s.to_dict() for s in self.subsidiaries], "scope": self.scope}
+        return {
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "former_names": list(self.former_names),
+            "subsidiaries": [s.to_dict() for s in self.subsidiaries],
+            "scope": self.scope,
+        }
 
 
 _LEFTOVER_ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,30}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
@@ -118,7 +138,7 @@ def _groups(text: str) -> list[tuple[int, int, str]]:
     levels = _levels(text)
     opens = [i for i, ch in enumerate(text) if ch == "(" and levels[i] == 0]
     closes = [i for i, ch in enumerate(text) if ch == ")" and levels[i] == 1]
-    return [(o, c + 1, text[o + 1:c]) for o, c in zip(opens, closes)]
+    return [(o, c + 1, text[o + 1 : c]) for o, c in zip(opens, closes)]
 
 
 def _top_level(pattern: re.Pattern, text: str) -> list[re.Match]:
@@ -149,7 +169,7 @@ def _count(word: str) -> int:
 def _split_at(text: str, matches: list[re.Match]) -> list[str]:
     pieces, start = [], 0
     for m in matches:
-        pieces.append(text[start:m.start()])
+        pieces.append(text[start : m.start()])
         start = m.end()
     pieces.append(text[start:])
     return pieces
@@ -174,11 +194,14 @@ def _split_after_legal_forms(chunk: str, *, commas: bool, boundaries: frozenset[
     pattern = re.compile(r",?\s+and\s+|,\s+" if commas else r",?\s+and\s+", re.I)
     pieces, start = [], 0
     for m in _top_level(pattern, chunk):
-        left = chunk[start:m.start()].rstrip()
-        right = chunk[m.end():]
+        left = chunk[start : m.start()].rstrip()
+        right = chunk[m.end() :]
         after_qualifier = (start + len(left)) in boundaries
-        if (ends_with_legal_form(left) or after_qualifier) and left and not (
-                _STARTS_WITH_LEGAL_FORM.match(right) or _NOT_A_NEW_NAME.match(right)):
+        if (
+            (ends_with_legal_form(left) or after_qualifier)
+            and left
+            and not (_STARTS_WITH_LEGAL_FORM.match(right) or _NOT_A_NEW_NAME.match(right))
+        ):
             pieces.append(left)
             start = m.end()
     pieces.append(chunk[start:])
@@ -225,11 +248,11 @@ def parse_qualified_name(text: str) -> NamedEntity:
     former: list[str] = []
     name = value
     if qualifiers:
-        name = value[:qualifiers[0][0]]
-        for (_, end, _), (next_start, _, _) in zip(qualifiers, qualifiers[1:]):
+        name = value[: qualifiers[0][0]]
+        for (_, end, _), (next_start, _, _) in itertools.pairwise(qualifiers):
             if value[end:next_start].strip(" ,;"):
                 raise _fail(f"text between alias parentheses in {value!r}")
-        tail = value[qualifiers[-1][1]:].strip(" ,;")
+        tail = value[qualifiers[-1][1] :].strip(" ,;")
         if tail:
             raise _fail(f"unexpected text {tail!r} after the alias parenthesis in {value!r}")
         for _, _, inner in qualifiers:
@@ -249,8 +272,12 @@ def parse_qualified_name(text: str) -> NamedEntity:
 def _parse_trailer(trailer: str) -> tuple[str | None, tuple[NamedEntity, ...]]:
     """ "its subsidiary X" / "its eight subsidiaries, which include ..." / "subsidiaries" -> (scope, named)."""
     t = trailer.strip()
-    if re.fullmatch(r"(?:(?:its|their)\s+)?subsidiaries(?:\s+and\s+(?:joint\s+ventures|affiliates))?"
-                    r"|its\s+subordinate\s+and\s+affiliated\s+entities", t, re.I):
+    if re.fullmatch(
+        r"(?:(?:its|their)\s+)?subsidiaries(?:\s+and\s+(?:joint\s+ventures|affiliates))?"
+        r"|its\s+subordinate\s+and\s+affiliated\s+entities",
+        t,
+        re.I,
+    ):
         return t, ()
     one = re.fullmatch(r"its\s+subsidiary\s*[,:]?\s+(?P<list>.+)", t, re.I | re.S)
     if one:
@@ -258,7 +285,10 @@ def _parse_trailer(trailer: str) -> tuple[str | None, tuple[NamedEntity, ...]]:
     many = re.fullmatch(
         r"(?:its|their)\s+(?:(?P<n>\w+)\s+)?(?:[\w-]+\s+)?subsidiaries"
         r"(?:(?P<incl>\s*,?\s*(?:(?:which|that)\s+includes?|including)\s*:?)|\s*,?\s*(?:namely|which\s+are)\s*:?|\s*:)"
-        r"\s*(?P<list>.+)", t, re.I | re.S)
+        r"\s*(?P<list>.+)",
+        t,
+        re.I | re.S,
+    )
     if many:
         named = tuple(parse_qualified_name(n) for n in split_names(many.group("list")))
         n = many.group("n")
@@ -277,10 +307,10 @@ def _cut_trailer(value: str) -> tuple[str, str | None, tuple[NamedEntity, ...]]:
     if not starts:
         return value, None, ()
     start = starts[0]
-    scope, named = _parse_trailer(value[start.end():])
+    scope, named = _parse_trailer(value[start.end() :])
     if scope is not None:
-        scope = value[start.start():].strip(" ,")
-    return value[:start.start()], scope, named
+        scope = value[start.start() :].strip(" ,")
+    return value[: start.start()], scope, named
 
 
 def parse_listed_entity(text: str) -> NamedEntity:
@@ -317,8 +347,7 @@ def parse_entity_chain(text: str) -> list[NamedEntity]:
         segment = _strip_joiners(segment)
         if not segment:
             continue
-        boundaries = frozenset(end for start, end, inner in _groups(segment)
-                               if _QUALIFIER_START.match(inner.strip()))
+        boundaries = frozenset(end for start, end, inner in _groups(segment) if _QUALIFIER_START.match(inner.strip()))
         for part in _split_after_legal_forms(segment, commas=True, boundaries=boundaries):
             entities.append(_parse_chain_entity(part))
     if not entities:
@@ -329,7 +358,9 @@ def parse_entity_chain(text: str) -> list[NamedEntity]:
 _REGION = re.compile(r"\b(?:autonomous\s+region|region|province|prefecture|oblast|diamond\s+fields?)$", re.I)
 _ORGANISATION = re.compile(
     r"\b(?:production\s+and\s+construction\s+corps|training\s+cent(?:er|re)|bureau|ministry|government"
-    r"|public\s+security|committee|department|prison|detention)\b", re.I)
+    r"|public\s+security|committee|department|prison|detention)\b",
+    re.I,
+)
 
 
 def name_kind(name: str) -> str:

@@ -20,8 +20,10 @@ def evaluate_gate(gate: Gate, actions: pd.DataFrame, previous_rows: int | None) 
     if previous_rows:
         shrink = 1 - n / previous_rows
         if shrink > gate.max_shrink:
-            reasons.append(f"{n} actions against {previous_rows} in the previous published edition: "
-                           f"a {shrink:.0%} shrink exceeds the allowed {gate.max_shrink:.0%}")
+            reasons.append(
+                f"{n} actions against {previous_rows} in the previous published edition: "
+                f"a {shrink:.0%} shrink exceeds the allowed {gate.max_shrink:.0%}"
+            )
     for field in gate.required_fields:
         if field not in actions.columns:
             reasons.append(f"required field {field!r} is missing")

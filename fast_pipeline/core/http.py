@@ -75,7 +75,11 @@ class HttpClient:
                 continue
             if resp.status_code >= 400:
                 resp.close()
-                hint = " (the publisher refuses this client; see HttpSettings.user_agent)" if resp.status_code == 403 else ""
+                hint = (
+                    " (the publisher refuses this client; see HttpSettings.user_agent)"
+                    if resp.status_code == 403
+                    else ""
+                )
                 raise AcquisitionError(source_id, file_name, f"HTTP {resp.status_code} from {url}{hint}")
             return resp
         raise AcquisitionError(source_id, file_name, f"gave up after {s.retries + 1} attempts: {last}")
@@ -103,29 +107,36 @@ class HttpClient:
         try:
             declared = resp.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > s.max_bytes:
-                raise AcquisitionError(source_id, file_name,
-                                       f"{url} declares {int(declared):,} bytes, over the {s.max_bytes:,}-byte cap")
+                raise AcquisitionError(
+                    source_id, file_name, f"{url} declares {int(declared):,} bytes, over the {s.max_bytes:,}-byte cap"
+                )
             with os.fdopen(fd, "wb") as out:
                 try:
                     for chunk in resp.iter_content(chunk_size=1 << 16):
                         size += len(chunk)
                         if size > s.max_bytes:
-                            raise AcquisitionError(source_id, file_name,
-                                                   f"{url} sent more than the {s.max_bytes:,}-byte cap")
+                            raise AcquisitionError(
+                                source_id, file_name, f"{url} sent more than the {s.max_bytes:,}-byte cap"
+                            )
                         digest.update(chunk)
                         out.write(chunk)
                 except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError, requests.Timeout) as exc:
-                    raise AcquisitionError(source_id, file_name,
-                                           f"transfer from {url} was cut off after {size:,} bytes ({type(exc).__name__})") from exc
+                    raise AcquisitionError(
+                        source_id,
+                        file_name,
+                        f"transfer from {url} was cut off after {size:,} bytes ({type(exc).__name__})",
+                    ) from exc
                 out.flush()
                 os.fsync(out.fileno())
             encoded = resp.headers.get("Content-Encoding", "identity").lower() not in ("", "identity")
             if declared and declared.isdigit() and not encoded and size < int(declared):
-                raise AcquisitionError(source_id, file_name,
-                                       f"transfer from {url} was cut off: {size:,} of {int(declared):,} bytes")
+                raise AcquisitionError(
+                    source_id, file_name, f"transfer from {url} was cut off: {size:,} of {int(declared):,} bytes"
+                )
             headers = {k: v for k, v in resp.headers.items() if k.lower() in KEPT_HEADERS}
-            return Download(url=resp.url, status=resp.status_code, headers=headers, path=tmp,
-                            sha256=digest.hexdigest(), size=size)
+            return Download(
+                url=resp.url, status=resp.status_code, headers=headers, path=tmp, sha256=digest.hexdigest(), size=size
+            )
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise

@@ -181,6 +181,7 @@ def normalise_edition(source: Source, parsed: pd.DataFrame, edition: str) -> tup
     except PipelineError:
         raise
     except Exception as exc:
-        raise ValidationError(source.source_id, primary["source_file"].iloc[0],
-                              f"normaliser failed: {type(exc).__name__}: {exc}") from exc
+        raise ValidationError(
+            source.source_id, primary["source_file"].iloc[0], f"normaliser failed: {type(exc).__name__}: {exc}"
+        ) from exc
     return actions, edition_date

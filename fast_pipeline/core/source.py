@@ -87,7 +87,7 @@ class SourceMetadata:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path) -> "SourceMetadata":
+    def load(cls, path: Path) -> SourceMetadata:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         gate = raw.pop("gate")
         known = {f for f in cls.__dataclass_fields__ if f not in ("gate", "extra")}
@@ -110,7 +110,7 @@ class Source:
         return self.metadata.source_id
 
     # --- acquisition -------------------------------------------------------------------------------
-    def discover(self, http: "HttpClient") -> list[RemoteFile]:
+    def discover(self, http: HttpClient) -> list[RemoteFile]:
         """The files that make up the publisher's current edition (read from the landing page)."""
         raise NotImplementedError
 
@@ -155,5 +155,6 @@ def local_source_file(source_id: str, path: Path, edition: str = "local", file_f
     path = Path(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     fmt = (file_format or path.suffix.lstrip(".")).lower()
-    return SourceFile(source_id=source_id, edition=edition, path=path, file_name=path.name,
-                      file_format=fmt, sha256=digest)
+    return SourceFile(
+        source_id=source_id, edition=edition, path=path, file_name=path.name, file_format=fmt, sha256=digest
+    )

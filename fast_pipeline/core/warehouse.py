@@ -40,8 +40,13 @@ create table if not exists raw.editions (
 )
 """
 # Edition-dating columns (core.edition_dates), added to warehouses created before them.
-EDITION_DATING_COLUMNS = {"origin": "varchar", "acquired_at": "varchar", "as_of_date": "varchar",
-                          "date_basis": "varchar", "date_warning": "varchar"}
+EDITION_DATING_COLUMNS = {
+    "origin": "varchar",
+    "acquired_at": "varchar",
+    "as_of_date": "varchar",
+    "date_basis": "varchar",
+    "date_warning": "varchar",
+}
 # The one edition order (core.edition_dates): by acquisition, ties by label. dbt's `edition_order` macro is
 # the same expression; rows recorded before `acquired_at` existed fall back to their retrieval time.
 EDITION_ORDER = "coalesce(acquired_at, retrieved_at), edition"
@@ -77,8 +82,10 @@ def _replace_partition(con: duckdb.DuckDBPyConnection, table: str, frame: pd.Dat
     con.register("incoming", frame)
     try:
         # A column that is empty in this edition has no type of its own (DuckDB says NULL): store it as text.
-        types = {name: ("VARCHAR" if kind.strip('"') == "NULL" else kind)
-                 for name, kind, *_ in con.execute("describe select * from incoming").fetchall()}
+        types = {
+            name: ("VARCHAR" if kind.strip('"') == "NULL" else kind)
+            for name, kind, *_ in con.execute("describe select * from incoming").fetchall()
+        }
         columns = ", ".join(f'"{name}" {kind}' for name, kind in types.items())
         con.execute(f"create table if not exists {table} ({columns})")
         have = {r[0] for r in con.execute(f"select column_name from (describe {table})").fetchall()}
@@ -91,8 +98,15 @@ def _replace_partition(con: duckdb.DuckDBPyConnection, table: str, frame: pd.Dat
         con.unregister("incoming")
 
 
-def write_edition(path: Path, source_id: str, edition: str, *, parsed: pd.DataFrame | None = None,
-                  actions: pd.DataFrame | None = None, edition_row: dict | None = None) -> None:
+def write_edition(
+    path: Path,
+    source_id: str,
+    edition: str,
+    *,
+    parsed: pd.DataFrame | None = None,
+    actions: pd.DataFrame | None = None,
+    edition_row: dict | None = None,
+) -> None:
     with connect(path) as con:
         con.begin()
         try:
@@ -103,25 +117,49 @@ def write_edition(path: Path, source_id: str, edition: str, *, parsed: pd.DataFr
             if edition_row is not None:
                 con.execute("delete from raw.editions where source_id = ? and edition = ?", [source_id, edition])
                 cols = list(edition_row)
-                con.execute(f"insert into raw.editions ({', '.join(cols)}) values ({', '.join('?' * len(cols))})",
-                            [edition_row[c] for c in cols])
+                con.execute(
+                    f"insert into raw.editions ({', '.join(cols)}) values ({', '.join('?' * len(cols))})",
+                    [edition_row[c] for c in cols],
+                )
             con.commit()
         except BaseException:
             con.rollback()
             raise
 
 
-def record_quarantine(path: Path, source_id: str, edition: str, *, parser_version: str, reason: str,
-                      retrieved_at: str | None, files: list[dict], origin: str | None = None,
-                      acquired_at: str | None = None) -> None:
+def record_quarantine(
+    path: Path,
+    source_id: str,
+    edition: str,
+    *,
+    parser_version: str,
+    reason: str,
+    retrieved_at: str | None,
+    files: list[dict],
+    origin: str | None = None,
+    acquired_at: str | None = None,
+) -> None:
     """Record an edition that its parser cannot process: held back from releases (gate failed, with the
     reason, so the release's freshness and CHANGES.md say why) and not retried until the parser changes.
     Rows an earlier parser version wrote for it are left in place but no longer published."""
-    write_edition(path, source_id, edition, edition_row={
-        "source_id": source_id, "edition": edition, "parser_version": parser_version, "retrieved_at": retrieved_at,
-        "files": json.dumps(files, sort_keys=True), "cross_check_issues": "[]", "gate_passed": False,
-        "gate_reasons": json.dumps([f"quarantined: {reason}"], ensure_ascii=False), "quarantine_reason": reason,
-        "origin": origin, "acquired_at": acquired_at})
+    write_edition(
+        path,
+        source_id,
+        edition,
+        edition_row={
+            "source_id": source_id,
+            "edition": edition,
+            "parser_version": parser_version,
+            "retrieved_at": retrieved_at,
+            "files": json.dumps(files, sort_keys=True),
+            "cross_check_issues": "[]",
+            "gate_passed": False,
+            "gate_reasons": json.dumps([f"quarantined: {reason}"], ensure_ascii=False),
+            "quarantine_reason": reason,
+            "origin": origin,
+            "acquired_at": acquired_at,
+        },
+    )
 
 
 def previous_published(path: Path, source_id: str, edition: str, acquired_at: str | None) -> dict | None:
@@ -135,7 +173,8 @@ def previous_published(path: Path, source_id: str, edition: str, acquired_at: st
                 where source_id = ? and gate_passed and edition <> ?
                   and (coalesce(acquired_at, retrieved_at), edition) < (?, ?)
                 order by coalesce(acquired_at, retrieved_at) desc, edition desc limit 1""",
-            [source_id, edition, acquired_at or "", edition])
+            [source_id, edition, acquired_at or "", edition],
+        )
         row = cur.fetchone()
     return dict(zip(("edition", "action_rows", "as_of_date", "date_basis"), row)) if row else None
 

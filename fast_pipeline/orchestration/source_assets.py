@@ -242,18 +242,32 @@ def build_source_definitions(source: Source) -> SourceDefinitions:
         dating = edition_dates.date_edition(edition_date, acquired, origin, previous_date)
         if dating and dating.warning:
             context.log.warning(f"{sid} {edition}: {dating.warning}")
-        gate_reasons = evaluate_gate(meta.gate, rows, previous and previous["action_rows"]) \
-            if failures is None else ["canonical schema failed"]
+        gate_reasons = (
+            evaluate_gate(meta.gate, rows, previous and previous["action_rows"])
+            if failures is None
+            else ["canonical schema failed"]
+        )
         if failures is None:
             record = parsing.EditionResult(
-                source_id=sid, edition=edition, parser_version=source.parser_version, edition_date=edition_date,
+                source_id=sid,
+                edition=edition,
+                parser_version=source.parser_version,
+                edition_date=edition_date,
                 retrieved_at=retrieved_at,
                 files=[{"file": f.file_name, "format": f.file_format, "sha256": f.sha256, "url": f.url} for f in files],
                 primary_file=str(parsing.primary_rows(source, frame)["source_file"].iloc[0]),
-                parsed_rows=len(frame), action_rows=len(rows), files_from_cache=cached,
-                cross_check_issues=source.cross_check(frame), gate_passed=not gate_reasons, gate_reasons=gate_reasons,
-                origin=origin, acquired_at=acquired, as_of_date=dating and dating.as_of_date,
-                date_basis=dating and dating.basis, date_warning=dating and dating.warning)
+                parsed_rows=len(frame),
+                action_rows=len(rows),
+                files_from_cache=cached,
+                cross_check_issues=source.cross_check(frame),
+                gate_passed=not gate_reasons,
+                gate_reasons=gate_reasons,
+                origin=origin,
+                acquired_at=acquired,
+                as_of_date=dating and dating.as_of_date,
+                date_basis=dating and dating.basis,
+                date_warning=dating and dating.warning,
+            )
             warehouse.write_edition(settings.duckdb_path, sid, edition, actions=rows, edition_row=record.as_row())
             # raw.editions changed too: say so, so that its dbt dependents (published editions, freshness)
             # count as having an updated upstream
@@ -271,9 +285,14 @@ def build_source_definitions(source: Source) -> SourceDefinitions:
             )
         )
         yield MaterializeResult(
-            metadata={"rows": len(rows), "edition_date": edition_date or "", "as_of_date": dating and dating.as_of_date or "",
-                      "date_warning": dating and dating.warning or "", "by_action_type": MetadataValue.json(counts),
-                      "preview": _preview(rows[["action_id", "party_name", "party_kind", "status"]])},
+            metadata={
+                "rows": len(rows),
+                "edition_date": edition_date or "",
+                "as_of_date": (dating and dating.as_of_date) or "",
+                "date_warning": (dating and dating.warning) or "",
+                "by_action_type": MetadataValue.json(counts),
+                "preview": _preview(rows[["action_id", "party_name", "party_kind", "status"]]),
+            },
             check_results=[
                 AssetCheckResult(
                     check_name="canonical_schema",

@@ -10,5 +10,4 @@ from fast_pipeline.release.writer import (
     write_release,
 )
 
-__all__ = ["Changes", "ReleaseError", "ReleaseResult", "list_releases", "release_diff", "release_path",
-           "write_release"]
+__all__ = ["Changes", "ReleaseError", "ReleaseResult", "list_releases", "release_diff", "release_path", "write_release"]

@@ -39,13 +39,24 @@ class Changes:
             for item in getattr(self, kind):
                 counts = by_source.setdefault(item["source_id"], {"added": 0, "removed": 0, "changed": 0})
                 counts[kind] += 1
-        return {"added": len(self.added), "removed": len(self.removed), "changed": len(self.changed),
-                "by_source": dict(sorted(by_source.items()))}
+        return {
+            "added": len(self.added),
+            "removed": len(self.removed),
+            "changed": len(self.changed),
+            "by_source": dict(sorted(by_source.items())),
+        }
 
     def as_json(self, version: str | None) -> dict:
-        return {"version": version, "previous_version": self.previous, "summary": self.summary(),
-                "notes": self.notes, "format_changes": self.format_changes,
-                "added": self.added, "removed": self.removed, "changed": self.changed}
+        return {
+            "version": version,
+            "previous_version": self.previous,
+            "summary": self.summary(),
+            "notes": self.notes,
+            "format_changes": self.format_changes,
+            "added": self.added,
+            "removed": self.removed,
+            "changed": self.changed,
+        }
 
 
 def carried_editions(freshness: list[dict]) -> dict[str, str]:
@@ -66,16 +77,28 @@ def _locate(con: duckdb.DuckDBPyConnection, old: dict[str, str], new: dict[str, 
     con.unregister("wanted")
     missing = con.execute("select source_id, edition from sides where edition_seq is null order by all").fetchall()
     if missing and strict:
-        raise PipelineError(None, None, "the warehouse holds no published edition "
-                            + ", ".join(f"{e} of {s}" for s, e in missing)
-                            + ": rebuild it from the archive (`fast-pipeline build`) before comparing")
+        raise PipelineError(
+            None,
+            None,
+            "the warehouse holds no published edition "
+            + ", ".join(f"{e} of {s}" for s, e in missing)
+            + ": rebuild it from the archive (`fast-pipeline build`) before comparing",
+        )
     con.execute("delete from sides where edition_seq is null")
-    return [f"{s}: the earlier release's edition {e} is no longer a published edition in the warehouse, so every "
-            f"action of {s} counts as added" for s, e in missing]
+    return [
+        f"{s}: the earlier release's edition {e} is no longer a published edition in the warehouse, so every "
+        f"action of {s} counts as added"
+        for s, e in missing
+    ]
 
 
-def diff(con: duckdb.DuckDBPyConnection, old: dict[str, str], new: dict[str, str],
-         previous: str | None = None, strict: bool = True) -> Changes:
+def diff(
+    con: duckdb.DuckDBPyConnection,
+    old: dict[str, str],
+    new: dict[str, str],
+    previous: str | None = None,
+    strict: bool = True,
+) -> Changes:
     """Changes from the editions `old` carries to those `new` carries ({source_id: edition}), read from
     the warehouse behind `con`. `previous` names the earlier release in the result."""
     notes = _locate(con, old, new, strict)
@@ -91,20 +114,25 @@ def diff(con: duckdb.DuckDBPyConnection, old: dict[str, str], new: dict[str, str
                         join sides as s on s.side = '{side}' and s.source_id = v.source_id
                                        and s.edition_seq = v.edition_seq""")
     order = "order by source_id, party_name, action_id"
-    added = records(con.execute(f"""
+    added = records(
+        con.execute(f"""
         select n.action_id, n.source_id, n.natural_key, n.party_name, n.action_type, n.status,
                a.first_seen_edition,
                exists (select 1 from intermediate.int_actions__unioned as u
                        join sides as s on s.side = 'old' and s.source_id = u.source_id
                        where u.action_id = n.action_id and u.edition_seq < s.edition_seq) as relisted
         from new as n join marts.adverse_actions as a using (action_id)
-        where n.action_id not in (select action_id from old) {order}"""))
-    removed = records(con.execute(f"""
+        where n.action_id not in (select action_id from old) {order}""")
+    )
+    removed = records(
+        con.execute(f"""
         select o.action_id, o.source_id, o.natural_key, o.party_name, o.action_type,
                a.last_seen_edition, a.removed_in_edition
         from old as o left join marts.adverse_actions as a using (action_id)
-        where o.action_id not in (select action_id from new) {order}"""))
-    fields = records(con.execute("""
+        where o.action_id not in (select action_id from new) {order}""")
+    )
+    fields = records(
+        con.execute("""
         with kept as (select action_id from old intersect select action_id from new)
         select coalesce(n.action_id, o.action_id) as action_id, coalesce(n.field, o.field) as field,
                o.value as old, n.value as new
@@ -112,13 +140,19 @@ def diff(con: duckdb.DuckDBPyConnection, old: dict[str, str], new: dict[str, str
         full join (select * from old_values where action_id in (select action_id from kept)) as o
             using (action_id, field)
         where n.value is distinct from o.value
-        order by action_id, field"""))
+        order by action_id, field""")
+    )
     by_action: dict[str, list[dict]] = {}
     for f in fields:
         by_action.setdefault(f.pop("action_id"), []).append(f)
-    changed = records(con.execute(f"""
+    changed = records(
+        con.execute(
+            f"""
         select action_id, source_id, natural_key, party_name, action_type from new
-        where list_contains(?, action_id) {order}""", [sorted(by_action)]))
+        where list_contains(?, action_id) {order}""",
+            [sorted(by_action)],
+        )
+    )
     for item in changed:
         item["fields"] = by_action[item["action_id"]]
     for table in ("sides", "old", "new", "old_values", "new_values"):
@@ -140,42 +174,67 @@ def render_markdown(version: str, changes: Changes, freshness: list[dict], count
     s = changes.summary()
     lines = [f"# fast-pipeline release {version}", ""]
     if changes.previous:
-        lines.append(f"Changes since release {changes.previous}: **{s['added']} added, {s['removed']} removed, "
-                     f"{s['changed']} changed** actions.")
+        lines.append(
+            f"Changes since release {changes.previous}: **{s['added']} added, {s['removed']} removed, "
+            f"{s['changed']} changed** actions."
+        )
         if not (s["added"] or s["removed"] or s["changed"]):
-            lines += ["", "No publisher changed its list: this release re-derives the same editions (a pipeline "
-                          "change, or an edition of the same content)."]
+            lines += [
+                "",
+                "No publisher changed its list: this release re-derives the same editions (a pipeline "
+                "change, or an edition of the same content).",
+            ]
     else:
         lines.append(f"First release: {s['added']} actions listed.")
     lines += [f"\nNote: {markdown(note)}." for note in changes.notes]
-    lines += ["", f"{counts.get('listed_actions', 0)} actions listed now; {counts.get('adverse_actions', 0)} in "
-                  "`adverse_actions` with those no longer listed."]
+    lines += [
+        "",
+        f"{counts.get('listed_actions', 0)} actions listed now; {counts.get('adverse_actions', 0)} in "
+        "`adverse_actions` with those no longer listed.",
+    ]
     if changes.format_changes:
-        lines += ["", f"## Format changes since release {changes.previous}", "",
-                  "The published files changed shape or meaning (datapackage.json `fast_pipeline.format_version`):",
-                  ""]
+        lines += [
+            "",
+            f"## Format changes since release {changes.previous}",
+            "",
+            "The published files changed shape or meaning (datapackage.json `fast_pipeline.format_version`):",
+            "",
+        ]
         lines += [f"- {markdown(c)}" for c in changes.format_changes]
-    lines += ["", "## Sources", "",
-              "| source | edition carried | as of | publisher's date | acquired at | actions | added | removed | changed |",
-              "|---|---|---|---|---|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "## Sources",
+        "",
+        "| source | edition carried | as of | publisher's date | acquired at | actions | added | removed | changed |",
+        "|---|---|---|---|---|---:|---:|---:|---:|",
+    ]
     for src in freshness:
         c = s["by_source"].get(src["source_id"], {"added": 0, "removed": 0, "changed": 0})
         as_of = f"{src['as_of_date']} ({src['date_basis']})" if src["as_of_date"] else ""
-        lines.append(f"| {src['source_id']} | {markdown(src['published_edition'] or '(none yet)')} | {as_of} "
-                     f"| {src['edition_date'] or ''} | {src['acquired_at'] or ''} "
-                     f"| {'' if src['actions'] is None else src['actions']} "
-                     f"| {c['added']} | {c['removed']} | {c['changed']} |")
+        lines.append(
+            f"| {src['source_id']} | {markdown(src['published_edition'] or '(none yet)')} | {as_of} "
+            f"| {src['edition_date'] or ''} | {src['acquired_at'] or ''} "
+            f"| {'' if src['actions'] is None else src['actions']} "
+            f"| {c['added']} | {c['removed']} | {c['changed']} |"
+        )
     warned = [src for src in freshness if src["date_warning"]]
     if warned:
-        lines += ["", "Edition dates to check (the publisher's date was not plausible, so the edition is dated by "
-                      "its acquisition):", ""]
-        lines += [f"- {src['source_id']} {markdown(src['published_edition'])}: {markdown(src['date_warning'])}"
-                  for src in warned]
+        lines += [
+            "",
+            "Edition dates to check (the publisher's date was not plausible, so the edition is dated by "
+            "its acquisition):",
+            "",
+        ]
+        lines += [
+            f"- {src['source_id']} {markdown(src['published_edition'])}: {markdown(src['date_warning'])}"
+            for src in warned
+        ]
     held = [(src["source_id"], h) for src in freshness for h in src["held_back"]]
     if held:
         lines += ["", "Held back by the publish gate (the release keeps the edition above):", ""]
-        lines += [f"- {sid} {markdown(h['edition'])}: {markdown('; '.join(h['reasons']) or 'gate failed')}"
-                  for sid, h in held]
+        lines += [
+            f"- {sid} {markdown(h['edition'])}: {markdown('; '.join(h['reasons']) or 'gate failed')}" for sid, h in held
+        ]
     for sid in s["by_source"]:
         lines += ["", f"## {sid}"]
         for kind in ("removed", "added", "changed"):
@@ -191,8 +250,9 @@ def render_markdown(version: str, changes: Changes, freshness: list[dict], count
                     lines.append(_line(item, " (listed again)" if item["relisted"] else ""))
                 else:
                     lines.append(_line(item))
-                    lines += [f"  - {markdown(f['field'])}: {_value(f['old'])} → {_value(f['new'])}"
-                              for f in item["fields"]]
+                    lines += [
+                        f"  - {markdown(f['field'])}: {_value(f['old'])} → {_value(f['new'])}" for f in item["fields"]
+                    ]
             if len(items) > MARKDOWN_LIMIT:
                 lines.append(f"- … and {len(items) - MARKDOWN_LIMIT} more (changes.json lists every one)")
     return "\n".join(lines) + "\n"

@@ -30,18 +30,31 @@ import pycountry
 
 from fast_pipeline.release.tables import sql_text
 
-DESCRIPTION = ("The actions as FollowTheMoney entities (one JSON object per line): each targeted party as "
-               "Company, Person, Organization, Vessel or Territory, with the topic forced.labor while an action "
-               "on it is in force; each action on a party as a Sanction (one per listing period) with its "
-               "normalised status, start date and end date (official, or derived from the edition the action "
-               "vanished in, as its description says); each goods listing as a Risk on the Territory of its "
-               "country.")
-SCHEMATA = {"company": "Company", "person": "Person", "organisation": "Organization", "vessel": "Vessel",
-            "region": "Territory"}
+DESCRIPTION = (
+    "The actions as FollowTheMoney entities (one JSON object per line): each targeted party as "
+    "Company, Person, Organization, Vessel or Territory, with the topic forced.labor while an action "
+    "on it is in force; each action on a party as a Sanction (one per listing period) with its "
+    "normalised status, start date and end date (official, or derived from the edition the action "
+    "vanished in, as its description says); each goods listing as a Risk on the Territory of its "
+    "country."
+)
+SCHEMATA = {
+    "company": "Company",
+    "person": "Person",
+    "organisation": "Organization",
+    "vessel": "Vessel",
+    "region": "Territory",
+}
 IN_FORCE = {"active", "modified"}  # normalised statuses of a measure that still holds
 # identifier scheme -> property; schemes are matched on their last part (BR-CNPJ -> CNPJ)
-ID_PROPERTIES = {"CNPJ": "taxNumber", "CPF": "taxNumber", "TAX": "taxNumber", "TIN": "taxNumber",
-                 "IMO": "imoNumber", "MMSI": "mmsi"}
+ID_PROPERTIES = {
+    "CNPJ": "taxNumber",
+    "CPF": "taxNumber",
+    "TAX": "taxNumber",
+    "TIN": "taxNumber",
+    "IMO": "imoNumber",
+    "MMSI": "mmsi",
+}
 
 
 def _identifier_property(scheme: str, schema: str) -> str | None:
@@ -106,7 +119,8 @@ def _end(row: dict) -> tuple[str | None, str | None]:
     if row["removed_in_edition"] and row["removed_date"]:
         return row["removed_date"], (
             f"endDate derived: the action is not in the publisher's edition {row['removed_in_edition']} "
-            f"(as of {row['removed_date']}), the first without it; the publisher states no end date")
+            f"(as of {row['removed_date']}), the first without it; the publisher states no end date"
+        )
     return None, None
 
 
@@ -174,16 +188,21 @@ def entities(rows: list[dict]) -> list[dict]:
             entity_id = row.get("party_id") or row["party_record_id"]
             _party(row, schema, things.setdefault(entity_id, (schema, defaultdict(set)))[1])
         things.update(measures(row, entity_id))
-    return [{"id": i, "schema": s, "properties": {k: sorted(v) for k, v in sorted(p.items()) if v}}
-            for i, (s, p) in sorted(things.items())]
+    return [
+        {"id": i, "schema": s, "properties": {k: sorted(v) for k, v in sorted(p.items()) if v}}
+        for i, (s, p) in sorted(things.items())
+    ]
 
 
 def write(adverse_actions_parquet: Path, path: Path) -> dict[str, int]:
     """Write the FtM lines for the release's adverse_actions table; return counts by schema."""
     con = duckdb.connect()
     try:
-        rows = con.sql(f"select * from read_parquet({sql_text(adverse_actions_parquet)}) order by action_id"
-                       ).to_arrow_table().to_pylist()
+        rows = (
+            con.sql(f"select * from read_parquet({sql_text(adverse_actions_parquet)}) order by action_id")
+            .to_arrow_table()
+            .to_pylist()
+        )
     finally:
         con.close()
     for row in rows:

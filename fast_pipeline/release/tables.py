@@ -64,24 +64,40 @@ class Table:
 
 def mart_tables(con: duckdb.DuckDBPyConnection) -> list[Table]:
     """The marts, checked against their declared schemas: same tables, same columns in the same order."""
-    names = [r[0] for r in con.execute(
-        "select table_name from information_schema.tables where table_schema = ? order by table_name",
-        [SCHEMA]).fetchall()]
+    names = [
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = ? order by table_name", [SCHEMA]
+        ).fetchall()
+    ]
     undeclared = sorted(set(names) - set(TABLES))
     if undeclared:
-        raise PipelineError(None, None, f"mart(s) {', '.join(undeclared)} have no declared release schema: "
-                                        "declare their columns in fast_pipeline/release/schema.py")
+        raise PipelineError(
+            None,
+            None,
+            f"mart(s) {', '.join(undeclared)} have no declared release schema: "
+            "declare their columns in fast_pipeline/release/schema.py",
+        )
     out = []
     for name in names:
-        cols = [r[0] for r in con.execute("select column_name from information_schema.columns "
-                                          "where table_schema = ? and table_name = ? order by ordinal_position",
-                                          [SCHEMA, name]).fetchall()]
+        cols = [
+            r[0]
+            for r in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = ? and table_name = ? order by ordinal_position",
+                [SCHEMA, name],
+            ).fetchall()
+        ]
         declared = TABLES[name].names
         if cols != declared:
             extra, missing = [c for c in cols if c not in declared], [c for c in declared if c not in cols]
-            raise PipelineError(None, None, f"marts.{name} does not match its release schema (release/schema.py): "
-                                            f"undeclared {extra or 'none'}, missing {missing or 'none'}"
-                                            + ("" if extra or missing else ", columns in another order"))
+            raise PipelineError(
+                None,
+                None,
+                f"marts.{name} does not match its release schema (release/schema.py): "
+                f"undeclared {extra or 'none'}, missing {missing or 'none'}"
+                + ("" if extra or missing else ", columns in another order"),
+            )
         rows = con.execute(f'select count(*) from {SCHEMA}."{name}"').fetchone()[0]
         out.append(Table(name, TABLES[name], int(rows)))
     return out
@@ -141,8 +157,12 @@ def write_jsonl(schema: pa.Schema, rows: list[dict], path: Path) -> None:
     types = {f.name: f.type for f in schema}
     with path.open("w", encoding="utf-8", newline="\n") as out:
         for row in rows:
-            out.write(json.dumps({k: _json_ready(v, types[k]) for k, v in row.items()},
-                                 ensure_ascii=False, separators=(",", ":")) + "\n")
+            out.write(
+                json.dumps(
+                    {k: _json_ready(v, types[k]) for k, v in row.items()}, ensure_ascii=False, separators=(",", ":")
+                )
+                + "\n"
+            )
 
 
 def _csv_value(value, arrow_type: pa.DataType) -> str:
@@ -164,8 +184,9 @@ def _csv_value(value, arrow_type: pa.DataType) -> str:
 def write_csv(schema: pa.Schema, rows: list[dict], path: Path) -> None:
     types = [(f.name, f.type) for f in schema]
     with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, delimiter=",", quotechar='"', doublequote=True, lineterminator="\n",
-                            quoting=csv.QUOTE_MINIMAL)
+        writer = csv.writer(
+            out, delimiter=",", quotechar='"', doublequote=True, lineterminator="\n", quoting=csv.QUOTE_MINIMAL
+        )
         writer.writerow([name for name, _ in types])
         for row in rows:
             writer.writerow([_csv_value(row[name], t) for name, t in types])
@@ -204,8 +225,9 @@ def _dbt_docs() -> dict[str, dict]:
         for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models", []):
             docs[model["name"]] = {
                 "description": " ".join(str(model.get("description") or "").split()),
-                "columns": {c["name"]: " ".join(str(c.get("description") or "").split())
-                            for c in model.get("columns", [])},
+                "columns": {
+                    c["name"]: " ".join(str(c.get("description") or "").split()) for c in model.get("columns", [])
+                },
             }
     return docs
 
@@ -231,6 +253,7 @@ def table_schema(table: Table, fmt: str) -> dict:
     if table.key and table.name != "action_changes":  # action_changes' key holds an empty field (added/removed)
         schema["primaryKey"] = table.key
     if table.name in ("action_history", "action_changes"):
-        schema["foreignKeys"] = [{"fields": ["action_id"],
-                                  "reference": {"resource": "adverse_actions", "fields": ["action_id"]}}]
+        schema["foreignKeys"] = [
+            {"fields": ["action_id"], "reference": {"resource": "adverse_actions", "fields": ["action_id"]}}
+        ]
     return schema

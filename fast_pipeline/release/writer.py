@@ -31,7 +31,8 @@ import pyarrow as pa
 
 from fast_pipeline.core.errors import PipelineError
 from fast_pipeline.core.warehouse import connect
-from fast_pipeline.release import ftm, version as versions
+from fast_pipeline.release import ftm
+from fast_pipeline.release import version as versions
 from fast_pipeline.release.changes import Changes, carried_editions, diff, render_markdown
 from fast_pipeline.release.package import DUCKDB_FILE, datapackage, sha256, source_freshness, write_json
 from fast_pipeline.release.schema import FORMAT_CHANGES, FORMAT_VERSION
@@ -67,11 +68,20 @@ def list_releases(settings: Settings) -> list[dict]:
             parsed = versions.parse(d.name)
             if parsed and d.is_dir() and (d / "datapackage.json").is_file():
                 facts = json.loads((d / "datapackage.json").read_text(encoding="utf-8")).get("fast_pipeline", {})
-                found.append((parsed, {"version": d.name, "path": str(d), "counts": facts.get("counts", {}),
-                                       "changes": facts.get("changes", {}),
-                                       "previous_version": facts.get("previous_version"),
-                                       "content_sha256": facts.get("content_sha256"),
-                                       "format_version": facts.get("format_version", 1)}))
+                found.append(
+                    (
+                        parsed,
+                        {
+                            "version": d.name,
+                            "path": str(d),
+                            "counts": facts.get("counts", {}),
+                            "changes": facts.get("changes", {}),
+                            "previous_version": facts.get("previous_version"),
+                            "content_sha256": facts.get("content_sha256"),
+                            "format_version": facts.get("format_version", 1),
+                        },
+                    )
+                )
     return [rel for _, rel in sorted(found, key=lambda x: x[0])]
 
 
@@ -179,8 +189,9 @@ def _write(settings: Settings, tmp: Path) -> ReleaseResult:
             data_files = [p for t in tables for p in export(con, t, tmp).values()]
         except pa.ArrowInvalid as exc:  # a mart value that its declared type cannot hold
             raise ReleaseError(f"the marts do not fit the release schema (release/schema.py): {exc}") from None
-        listed = con.execute("select count(*) from marts.adverse_actions "
-                             "where removed_in_edition is null").fetchone()[0]
+        listed = con.execute("select count(*) from marts.adverse_actions where removed_in_edition is null").fetchone()[
+            0
+        ]
         freshness = source_freshness(con)
         write_json(tmp / "freshness.json", freshness)
         ftm_counts = ftm.write(tmp / "adverse_actions.parquet", tmp / "entities.ftm.json")
@@ -191,22 +202,34 @@ def _write(settings: Settings, tmp: Path) -> ReleaseResult:
         previous = list_releases(settings)
         latest = previous[-1] if previous else None
         if latest and latest["content_sha256"] == content:
-            return ReleaseResult(latest["version"], Path(latest["path"]), False, counts,
-                                 f"no change since release {latest['version']}")
+            return ReleaseResult(
+                latest["version"], Path(latest["path"]), False, counts, f"no change since release {latest['version']}"
+            )
         as_of = _data_date(freshness)
         version = versions.next_version(as_of, [p.name for p in settings.releases_dir.iterdir()])
         old = carried_editions(_freshness_of(Path(latest["path"]))) if latest else {}
-        changes = diff(con, old, carried_editions(freshness), previous=latest["version"] if latest else None,
-                       strict=False)  # a release is never blocked by history it cannot compare
+        changes = diff(
+            con, old, carried_editions(freshness), previous=latest["version"] if latest else None, strict=False
+        )  # a release is never blocked by history it cannot compare
     changes.format_changes = _format_changes(latest)
     write_json(tmp / "changes.json", changes.as_json(version))
     (tmp / "CHANGES.md").write_text(render_markdown(version, changes, freshness, counts), encoding="utf-8")
     write_duckdb(tmp / DUCKDB_FILE, tables, {t.name: tmp / f"{t.name}.parquet" for t in tables})
-    facts = {"version": version, "previous_version": changes.previous, "data_as_of": as_of.isoformat(),
-             "format_version": FORMAT_VERSION, "counts": counts, "changes": changes.summary(),
-             "content_sha256": content, "ftm": ftm_counts, "formats": list(FORMATS)}
-    write_json(tmp / "datapackage.json", datapackage(version=version, out_dir=tmp, tables=tables,
-                                                      freshness=freshness, facts=facts))
+    facts = {
+        "version": version,
+        "previous_version": changes.previous,
+        "data_as_of": as_of.isoformat(),
+        "format_version": FORMAT_VERSION,
+        "counts": counts,
+        "changes": changes.summary(),
+        "content_sha256": content,
+        "ftm": ftm_counts,
+        "formats": list(FORMATS),
+    }
+    write_json(
+        tmp / "datapackage.json",
+        datapackage(version=version, out_dir=tmp, tables=tables, freshness=freshness, facts=facts),
+    )
     sums = "".join(f"{sha256(p)}  {p.name}\n" for p in sorted(tmp.iterdir(), key=lambda p: p.name))
     (tmp / "SHA256SUMS").write_text(sums, encoding="utf-8")
     _finish(tmp)

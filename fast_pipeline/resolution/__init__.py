@@ -28,5 +28,14 @@ from fast_pipeline.resolution.overrides import OVERRIDES_PATH, OverrideError, lo
 from fast_pipeline.resolution.records import party_records
 from fast_pipeline.resolution.resolve import RELATIONS, RULES, Resolution, resolve
 
-__all__ = ["OVERRIDES_PATH", "OverrideError", "RELATIONS", "RULES", "Resolution", "load_overrides", "party_records",
-           "read_overrides", "resolve"]
+__all__ = [
+    "OVERRIDES_PATH",
+    "RELATIONS",
+    "RULES",
+    "OverrideError",
+    "Resolution",
+    "load_overrides",
+    "party_records",
+    "read_overrides",
+    "resolve",
+]

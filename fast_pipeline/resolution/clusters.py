@@ -38,8 +38,9 @@ def _merge_countries(a: Country, b: Country) -> Country:
 
 
 class Clusters:
-    def __init__(self, countries: list[str | None], identifiers: list[tuple[Identifier, ...]],
-                 listings: list[list[str]]):
+    def __init__(
+        self, countries: list[str | None], identifiers: list[tuple[Identifier, ...]], listings: list[list[str]]
+    ):
         n = len(countries)
         self.listed: dict[int, frozenset[str]] = {i: frozenset(x) for i, x in enumerate(listings) if x}
         self.parent = list(range(n))

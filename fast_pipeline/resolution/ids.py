@@ -70,15 +70,20 @@ order by old_party_id
 """
 
 
-def assign(con: duckdb.DuckDBPyConnection, record_ids: list[str], roots: np.ndarray,
-           identifiers: list[tuple[Identifier, ...]]) -> None:
+def assign(
+    con: duckdb.DuckDBPyConnection, record_ids: list[str], roots: np.ndarray, identifiers: list[tuple[Identifier, ...]]
+) -> None:
     """Create the temp table `members` (rec, party_record_id, party_id, ...) in `con`."""
-    cand = [(i, PREFERRED_SCHEMES.index(x.scheme) if x.scheme in PREFERRED_SCHEMES else _OTHER_RANK, x.scheme, x.value)
-            for i, ids in enumerate(identifiers) for x in ids]
+    cand = [
+        (i, PREFERRED_SCHEMES.index(x.scheme) if x.scheme in PREFERRED_SCHEMES else _OTHER_RANK, x.scheme, x.value)
+        for i, ids in enumerate(identifiers)
+        for x in ids
+    ]
     candidates = pd.DataFrame(cand, columns=["rec", "rank", "scheme", "value"])
     candidates = candidates.astype({"rec": "int64", "rank": "int64"})
-    records = pd.DataFrame({"rec": np.arange(len(record_ids), dtype=np.int64), "party_record_id": record_ids,
-                            "root": roots})
+    records = pd.DataFrame(
+        {"rec": np.arange(len(record_ids), dtype=np.int64), "party_record_id": record_ids, "root": roots}
+    )
     con.register("candidates", candidates)
     con.register("records", records)
     con.execute(_SQL)

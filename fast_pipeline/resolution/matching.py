@@ -86,15 +86,17 @@ class _Scorer:
         """Similarity 0..1, or 0 below the threshold."""
         if self.sorted[i] == self.sorted[j]:
             return 1.0
-        if not (fuzz.ratio(self.sorted[i], self.sorted[j], score_cutoff=PREFILTER)
-                or fuzz.ratio(self.compact[i], self.compact[j], score_cutoff=PREFILTER)):
+        if not (
+            fuzz.ratio(self.sorted[i], self.sorted[j], score_cutoff=PREFILTER)
+            or fuzz.ratio(self.compact[i], self.compact[j], score_cutoff=PREFILTER)
+        ):
             return 0.0
         s = min(self._directed(i, j), self._directed(j, i))
         return s if s >= self.cutoff else 0.0
 
     def block_pairs(self, members: list[int]) -> Iterator[tuple[int, int, float]]:
         if len(members) < SMALL_BLOCK:
-            candidates = ((i, j) for x, i in enumerate(members) for j in members[x + 1:])
+            candidates = ((i, j) for x, i in enumerate(members) for j in members[x + 1 :])
         else:
             candidates = self._matrix(members)
         for i, j in candidates:
@@ -106,10 +108,16 @@ class _Scorer:
     def _matrix(self, members: list[int]) -> Iterator[tuple[int, int]]:
         sorted_forms = [self.sorted[i] for i in members]
         compact_forms = [self.compact[i] for i in members]
-        scores = process.cdist(sorted_forms, sorted_forms, scorer=fuzz.ratio, dtype=np.uint8,
-                               score_cutoff=PREFILTER, workers=-1)
-        np.maximum(scores, process.cdist(compact_forms, compact_forms, scorer=fuzz.ratio, dtype=np.uint8,
-                                         score_cutoff=PREFILTER, workers=-1), out=scores)
+        scores = process.cdist(
+            sorted_forms, sorted_forms, scorer=fuzz.ratio, dtype=np.uint8, score_cutoff=PREFILTER, workers=-1
+        )
+        np.maximum(
+            scores,
+            process.cdist(
+                compact_forms, compact_forms, scorer=fuzz.ratio, dtype=np.uint8, score_cutoff=PREFILTER, workers=-1
+            ),
+            out=scores,
+        )
         for x, y in zip(*np.nonzero(np.triu(scores, k=1))):
             yield members[x], members[y]
 
@@ -121,14 +129,16 @@ class _Scorer:
             # new strings, laid out in sorted order: each cpdist pass then reads memory in sequence
             ordered = "\n".join(forms[i] for i in order).split("\n")
             for d in range(1, min(WINDOW, n - 1) + 1):
-                scores = process.cpdist(ordered[:-d], ordered[d:], scorer=fuzz.ratio, dtype=np.uint8,
-                                        score_cutoff=PREFILTER, workers=-1)
+                scores = process.cpdist(
+                    ordered[:-d], ordered[d:], scorer=fuzz.ratio, dtype=np.uint8, score_cutoff=PREFILTER, workers=-1
+                )
                 for x in np.flatnonzero(scores).tolist():
                     yield order[x], order[x + d]
 
 
-def similar_pairs(keys: Sequence[NameKey], countries: Sequence[str | None],
-                  threshold: float) -> Iterator[tuple[int, int, float]]:
+def similar_pairs(
+    keys: Sequence[NameKey], countries: Sequence[str | None], threshold: float
+) -> Iterator[tuple[int, int, float]]:
     """Pairs (i, j, score) with i < j of names scoring at least `threshold` (0..1), each pair once."""
     df: Counter = Counter()
     for key in keys:
@@ -150,8 +160,7 @@ def similar_pairs(keys: Sequence[NameKey], countries: Sequence[str | None],
                 yield pair[0], pair[1], s
     for i, j in scorer.neighbours():
         pair = (i, j) if i < j else (j, i)
-        if pair not in seen and min(len(keys[i].compact), len(keys[j].compact)) >= MIN_LENGTH \
-                and scorer.allowed(i, j):
+        if pair not in seen and min(len(keys[i].compact), len(keys[j].compact)) >= MIN_LENGTH and scorer.allowed(i, j):
             seen.add(pair)
             s = scorer.score(i, j)
             if s:

@@ -19,8 +19,16 @@ import pandas as pd
 from fast_pipeline.settings import DBT_PROJECT_DIR
 
 OVERRIDES_PATH = DBT_PROJECT_DIR / "seeds" / "party_overrides.csv"
-OVERRIDE_COLUMNS = ("left_party_record_id", "left_name", "right_party_record_id", "right_name",
-                    "judgement", "reason", "author", "decided_on")
+OVERRIDE_COLUMNS = (
+    "left_party_record_id",
+    "left_name",
+    "right_party_record_id",
+    "right_name",
+    "judgement",
+    "reason",
+    "author",
+    "decided_on",
+)
 JUDGEMENTS = ("same", "not_same")
 
 
@@ -69,8 +77,9 @@ def read_overrides(frame: pd.DataFrame | None) -> list[Override]:
             problems.append(f"judgement {o.judgement!r} is not one of {JUDGEMENTS}")
         if not (o.left_id or o.left_name) or not (o.right_id or o.right_name):
             problems.append("each side needs a party_record_id or a name")
-        if (o.left_id and o.left_id == o.right_id) or (not o.left_id and not o.right_id
-                                                         and o.left_name == o.right_name):
+        if (o.left_id and o.left_id == o.right_id) or (
+            not o.left_id and not o.right_id and o.left_name == o.right_name
+        ):
             problems.append("both sides are the same")
         if not o.reason or not o.author:
             problems.append("reason and author are required")

@@ -11,9 +11,24 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-PARTY_COLUMNS = ("party_id", "party_name", "party_kind", "party_country", "names", "aliases", "former_names",
-                 "identifiers", "countries", "kinds", "source_ids", "action_ids", "mentioned_in_action_ids",
-                 "party_record_ids", "record_count", "action_count")
+PARTY_COLUMNS = (
+    "party_id",
+    "party_name",
+    "party_kind",
+    "party_country",
+    "names",
+    "aliases",
+    "former_names",
+    "identifiers",
+    "countries",
+    "kinds",
+    "source_ids",
+    "action_ids",
+    "mentioned_in_action_ids",
+    "party_record_ids",
+    "record_count",
+    "action_count",
+)
 _STRINGS = '["VARCHAR"]'
 _IDENTIFIERS = '[{"scheme": "VARCHAR", "value": "VARCHAR"}]'
 
@@ -52,15 +67,20 @@ order by party_id
 
 def party_rows(con: duckdb.DuckDBPyConnection, records: pd.DataFrame, party_of_record: list[str]) -> pd.DataFrame:
     """Aggregate party records (records.py columns; absent optional ones count as empty) by party."""
-    table = pd.DataFrame({"party_record_id": records["party_record_id"].astype(str), "party_id": party_of_record,
-                          "party_name": records["party_name"].astype(str),
-                          "party_kind": records["party_kind"].astype(str)})
-    table["party_country"] = records["party_country"] if "party_country" in records else None
-    table["names"] = records["names"] if "names" in records else None
+    table = pd.DataFrame(
+        {
+            "party_record_id": records["party_record_id"].astype(str),
+            "party_id": party_of_record,
+            "party_name": records["party_name"].astype(str),
+            "party_kind": records["party_kind"].astype(str),
+        }
+    )
+    table["party_country"] = records.get("party_country", None)
+    table["names"] = records.get("names", None)
     for col in ("aliases", "former_names", "identifiers", "source_ids", "action_ids", "mentioned_in_action_ids"):
         table[col] = records[col].fillna("[]") if col in records else "[]"
     table["action_rows"] = records["action_rows"].fillna(0).astype("int64") if "action_rows" in records else 0
-    table["last_seen"] = records["last_seen"] if "last_seen" in records else None
+    table["last_seen"] = records.get("last_seen", None)
     con.register("party_records", table)
     try:
         return con.execute(_SQL).df()[list(PARTY_COLUMNS)]

@@ -21,8 +21,20 @@ from fast_pipeline.core.text import clean, fold
 from fast_pipeline.resolution.frames import json_list
 
 RECORD_COLUMNS = (
-    "party_record_id", "source_ids", "party_name", "party_kind", "party_country", "names", "identifiers",
-    "aliases", "former_names", "related_to", "action_ids", "mentioned_in_action_ids", "listed_in", "action_rows",
+    "party_record_id",
+    "source_ids",
+    "party_name",
+    "party_kind",
+    "party_country",
+    "names",
+    "identifiers",
+    "aliases",
+    "former_names",
+    "related_to",
+    "action_ids",
+    "mentioned_in_action_ids",
+    "listed_in",
+    "action_rows",
     "last_seen",
 )
 
@@ -37,8 +49,23 @@ def relation_of(raw: object) -> str:
 
 
 class _Record:
-    __slots__ = ("rid", "sources", "name", "kind", "country", "names", "identifiers", "aliases", "former",
-                 "related_to", "actions", "mentioned", "listed_in", "rows", "last_seen")
+    __slots__ = (
+        "actions",
+        "aliases",
+        "country",
+        "former",
+        "identifiers",
+        "kind",
+        "last_seen",
+        "listed_in",
+        "mentioned",
+        "name",
+        "names",
+        "related_to",
+        "rid",
+        "rows",
+        "sources",
+    )
 
     def __init__(self, rid: str):
         self.rid = rid
@@ -95,8 +122,14 @@ def party_records(actions: pd.DataFrame) -> pd.DataFrame:
         rec = records.setdefault(row["party_record_id"], _Record(row["party_record_id"]))
         country = row.get("party_country")
         country = None if country is None or pd.isna(country) else country
-        rec.see(row["party_name"], row["party_kind"], country, row["_seen"],
-                json_list(row.get("party_aliases")), json_list(row.get("party_former_names")))
+        rec.see(
+            row["party_name"],
+            row["party_kind"],
+            country,
+            row["_seen"],
+            json_list(row.get("party_aliases")),
+            json_list(row.get("party_former_names")),
+        )
         rec.sources.add(row["source_id"])
         rec.actions.add(row["action_id"])
         rec.listed_in.add(f"{row['source_id']}/{row['edition']}")
@@ -110,15 +143,24 @@ def party_records(actions: pd.DataFrame) -> pd.DataFrame:
             rid = related_record_id(row["source_id"], name)
             sub = records.setdefault(rid, _Record(rid))
             kind = rel.get("kind") if rel.get("kind") in PARTY_KINDS else "company"
-            sub.see(name, kind, rel.get("country") or country, row["_seen"],
-                    rel.get("aliases") or (), rel.get("former_names") or ())
+            sub.see(
+                name,
+                kind,
+                rel.get("country") or country,
+                row["_seen"],
+                rel.get("aliases") or (),
+                rel.get("former_names") or (),
+            )
             sub.sources.add(row["source_id"])
             sub.mentioned.add(row["action_id"])
             for ident in rel.get("identifiers") or ():
                 sub.identifiers[(ident.get("scheme"), ident.get("value"))] = ident
             raw = rel.get("relation")
             sub.related_to[(row["party_record_id"], raw)] = {
-                "party_record_id": row["party_record_id"], "relation": relation_of(raw), "relation_raw": raw}
+                "party_record_id": row["party_record_id"],
+                "relation": relation_of(raw),
+                "relation_raw": raw,
+            }
     out = pd.DataFrame([r.as_row() for r in records.values()], columns=list(RECORD_COLUMNS))
     out = out.astype({c: "int64" if c == "action_rows" else "string" for c in RECORD_COLUMNS})
     return out.sort_values("party_record_id", ignore_index=True)

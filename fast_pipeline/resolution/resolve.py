@@ -39,8 +39,16 @@ from fast_pipeline.resolution.overrides import Override, OverrideError, read_ove
 from fast_pipeline.resolution.parties import party_rows
 
 THRESHOLD = 0.90
-RULES = ("override_same", "override_not_same", "identifier", "alias", "former_name", "name_match",
-         "cnpj_base", "related_party")
+RULES = (
+    "override_same",
+    "override_not_same",
+    "identifier",
+    "alias",
+    "former_name",
+    "name_match",
+    "cnpj_base",
+    "related_party",
+)
 RELATIONS = ("same", "related", "subsidiary_of", "not_same")
 # Kinds compared by name, and which kinds may match each other; absent kinds never match by name.
 NAME_FAMILY = {"company": "entity", "organisation": "entity", "vessel": "vessel", "region": "region"}
@@ -93,13 +101,16 @@ class _Resolver:
         self.aliases = [json_list(s) for s in column(self.frame, "aliases", "[]")]
         self.former = [json_list(s) for s in column(self.frame, "former_names", "[]")]
         parsed: dict[str, tuple[Identifier, ...]] = {}  # the records of one party repeat one list
-        self.identifiers = [parsed[s] if s in parsed else parsed.setdefault(s, identifiers(s))
-                            for s in column(self.frame, "identifiers", "[]")]
+        self.identifiers = [
+            parsed[s] if s in parsed else parsed.setdefault(s, identifiers(s))
+            for s in column(self.frame, "identifiers", "[]")
+        ]
         self.related_to = [json_list(s) for s in column(self.frame, "related_to", "[]")]
         self.overrides = overrides
         self.threshold = threshold
-        self.clusters = Clusters(self.country, self.identifiers,
-                                 [json_list(s) for s in column(self.frame, "listed_in", "[]")])
+        self.clusters = Clusters(
+            self.country, self.identifiers, [json_list(s) for s in column(self.frame, "listed_in", "[]")]
+        )
         self.links: list[tuple] = []  # (left, right, relation, rule, score, evidence)
         self.unmatched: list[str] = []
         self._keys: dict[str, NameKey] = {}
@@ -139,8 +150,7 @@ class _Resolver:
             left = self._side(o.left_id, o.left_name, by_name)
             right = self._side(o.right_id, o.right_name, by_name)
             if not left or not right:
-                self.unmatched.append(f"{o.describe()}: no record matches the "
-                                      f"{'left' if not left else 'right'} side")
+                self.unmatched.append(f"{o.describe()}: no record matches the {'left' if not left else 'right'} side")
                 continue
             sides[o.row] = (left, right)
             if o.judgement == "not_same":
@@ -153,10 +163,13 @@ class _Resolver:
                 continue
             left, right = sides[o.row]
             for b in [*left[1:], *right]:
-                if not self.clusters.same(left[0], b) and not self.merge(left[0], b, "override_same", 1.0,
-                                                                         o.evidence, weak=False):
-                    raise OverrideError(f"{o.describe()} contradicts a not_same judgement: "
-                                        f"{self.ids[left[0]]} and {self.ids[b]} are kept apart")
+                if not self.clusters.same(left[0], b) and not self.merge(
+                    left[0], b, "override_same", 1.0, o.evidence, weak=False
+                ):
+                    raise OverrideError(
+                        f"{o.describe()} contradicts a not_same judgement: "
+                        f"{self.ids[left[0]]} and {self.ids[b]} are kept apart"
+                    )
 
     # --- related parties -----------------------------------------------------------------------------
     def relate_parties(self) -> None:
@@ -167,8 +180,7 @@ class _Resolver:
                     continue
                 relation = rel.get("relation") if rel.get("relation") in RELATIONS else "related"
                 words = rel.get("relation_raw") or relation.replace("_", " ")
-                self.link(i, parent, relation, "related_party", None,
-                          f"named as {words} of {self.name[parent]!r}")
+                self.link(i, parent, relation, "related_party", None, f"named as {words} of {self.name[parent]!r}")
                 if not self.clusters.same(i, parent):
                     self.clusters.keep_apart(i, parent)
 
@@ -196,8 +208,14 @@ class _Resolver:
             for other in branches[1:]:
                 a, b = holders[head][0], holders[other][0]
                 if not self.clusters.same(a, b):
-                    self.link(a, b, "related", "cnpj_base", 1.0,
-                              f"same CNPJ base {base[:2]}.{base[2:5]}.{base[5:]}: {head.label} and {other.label}")
+                    self.link(
+                        a,
+                        b,
+                        "related",
+                        "cnpj_base",
+                        1.0,
+                        f"same CNPJ base {base[:2]}.{base[2:5]}.{base[5:]}: {head.label} and {other.label}",
+                    )
 
     # --- 3 and 4. names ------------------------------------------------------------------------------
     def key(self, text: str) -> NameKey:
@@ -213,8 +231,11 @@ class _Resolver:
             family = NAME_FAMILY.get(kind)
             if family is None:
                 continue
-            for role, texts in (("name", self.spellings[i]), ("alias", self.aliases[i]),
-                                ("former_name", self.former[i])):
+            for role, texts in (
+                ("name", self.spellings[i]),
+                ("alias", self.aliases[i]),
+                ("former_name", self.former[i]),
+            ):
                 for text in dict.fromkeys(texts):
                     key = self.key(text)
                     if key.compact:
@@ -320,18 +341,29 @@ class _Resolver:
         try:
             ids.assign(con, self.ids, self.clusters.roots(), self.identifiers)
             party_of_record = ids.party_of_record(con)
-            return Resolution(parties=party_rows(con, self.frame, party_of_record), party_links=self.link_frame(con),
-                              party_redirects=ids.redirects(con),
-                              members=pd.DataFrame({"party_record_id": self.ids, "party_id": party_of_record}),
-                              unmatched_overrides=self.unmatched)
+            return Resolution(
+                parties=party_rows(con, self.frame, party_of_record),
+                party_links=self.link_frame(con),
+                party_redirects=ids.redirects(con),
+                members=pd.DataFrame({"party_record_id": self.ids, "party_id": party_of_record}),
+                unmatched_overrides=self.unmatched,
+            )
         finally:
             con.close()
 
     def link_frame(self, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         """The links with their resolved party IDs; one row per (records, relation, rule)."""
         links = pd.DataFrame(self.links, columns=["left_rec", "right_rec", "relation", "rule", "score", "evidence"])
-        links = links.astype({"left_rec": "int64", "right_rec": "int64", "relation": "object", "rule": "object",
-                              "score": "float64", "evidence": "object"})
+        links = links.astype(
+            {
+                "left_rec": "int64",
+                "right_rec": "int64",
+                "relation": "object",
+                "rule": "object",
+                "score": "float64",
+                "evidence": "object",
+            }
+        )
         con.register("links", links)
         try:
             return con.execute(_LINKS_SQL).df()
@@ -339,8 +371,9 @@ class _Resolver:
             con.unregister("links")
 
 
-def resolve(records: pd.DataFrame, overrides: pd.DataFrame | list[Override] | None = None,
-            *, threshold: float = THRESHOLD) -> Resolution:
+def resolve(
+    records: pd.DataFrame, overrides: pd.DataFrame | list[Override] | None = None, *, threshold: float = THRESHOLD
+) -> Resolution:
     """Resolve party records (see records.py for the columns; only party_record_id, party_name and
     party_kind are required) into parties, links and redirects. `overrides` is the override table
     (as read from the seed) or already-read judgements."""

@@ -73,6 +73,7 @@ def check_bytes(file: SourceFile, data: bytes) -> None:
 
 # --- spreadsheets -----------------------------------------------------------------------------------
 
+
 @dataclass
 class Sheet:
     """One worksheet as cleaned text; cells inside a merged range carry the range's top-left value."""
@@ -143,12 +144,17 @@ def read_sheets(file: SourceFile) -> list[Sheet]:
     except ParseError:
         raise
     except Exception as exc:  # corrupt or truncated workbook
-        raise ParseError(file.source_id, file.file_name,
-                         f"cannot read the {file.file_format.upper()} workbook: {type(exc).__name__}: {exc}") from exc
+        raise ParseError(
+            file.source_id,
+            file.file_name,
+            f"cannot read the {file.file_format.upper()} workbook: {type(exc).__name__}: {exc}",
+        ) from exc
     sheets = []
     for name, grid in grids:
-        rows = [[_cell_text(v, file, f"sheet {name!r} row {r} column {c}") for c, v in enumerate(row, 1)]
-                for r, row in enumerate(grid, 1)]
+        rows = [
+            [_cell_text(v, file, f"sheet {name!r} row {r} column {c}") for c, v in enumerate(row, 1)]
+            for r, row in enumerate(grid, 1)
+        ]
         sheets.append(Sheet(name, rows))
     return sheets
 
@@ -160,6 +166,7 @@ def read_table(file: SourceFile, header: Sequence[str]) -> list[tuple[int, list[
     row must be `header` (compared folded); blank rows are skipped; a value right of the header, or a table
     without data rows, is an error.
     """
+
     def fail(reason: str, locator: str | None = None) -> ParseError:
         return ParseError(file.source_id, file.file_name, reason, locator)
 
@@ -196,12 +203,14 @@ def check_pairs(frame: pd.DataFrame, file: SourceFile) -> None:
     for iso2, good, locator in zip(frame["country_iso2"], frame["good"], frame["source_locator"]):
         key = pair_key(iso2, good)
         if key in seen:
-            raise ParseError(file.source_id, file.file_name, f"pair {key} is listed twice (also at {seen[key]})",
-                             locator)
+            raise ParseError(
+                file.source_id, file.file_name, f"pair {key} is listed twice (also at {seen[key]})", locator
+            )
         seen[key] = locator
 
 
 # --- comparing the files of one edition --------------------------------------------------------------
+
 
 def compare_files(parsed: pd.DataFrame, flags: Sequence[str]) -> list[str]:
     """Disagreements between the files of one edition: pairs missing from one, and `flags` that differ.
@@ -224,7 +233,9 @@ def compare_files(parsed: pd.DataFrame, flags: Sequence[str]) -> list[str]:
     for name in files[1:]:
         other = keyed[name]
         issues += [f"{label(ref, key)} is in {ref_name} but not in {name}" for key in sorted(ref.keys() - other.keys())]
-        issues += [f"{label(other, key)} is in {name} but not in {ref_name}" for key in sorted(other.keys() - ref.keys())]
+        issues += [
+            f"{label(other, key)} is in {name} but not in {ref_name}" for key in sorted(other.keys() - ref.keys())
+        ]
         for key in sorted(ref.keys() & other.keys()):
             for flag in flags:
                 a, b = ref[key][flag], other[key][flag]
@@ -236,8 +247,10 @@ def compare_files(parsed: pd.DataFrame, flags: Sequence[str]) -> list[str]:
 
 # --- landing pages ------------------------------------------------------------------------------------
 
-def find_spreadsheet_link(page: bytes, page_url: str, *, source_id: str,
-                          wanted: Callable[[str, str], bool]) -> RemoteFile:
+
+def find_spreadsheet_link(
+    page: bytes, page_url: str, *, source_id: str, wanted: Callable[[str, str], bool]
+) -> RemoteFile:
     """The one XLSX/XLS link on a landing page for which `wanted(link text, absolute url)` holds."""
     soup = BeautifulSoup(page, "html.parser")
     base = soup.find("base", href=True)
@@ -250,8 +263,9 @@ def find_spreadsheet_link(page: bytes, page_url: str, *, source_id: str,
         if fmt in SPREADSHEET_FORMATS and wanted(clean(anchor.get_text(" ")) or "", url):
             found.setdefault(url, RemoteFile(url=url, file_name=name, file_format=fmt))
     if not found:
-        raise AcquisitionError(source_id, page_url, "no link to the list's spreadsheet on the landing page "
-                                                    "(has the page changed?)")
+        raise AcquisitionError(
+            source_id, page_url, "no link to the list's spreadsheet on the landing page (has the page changed?)"
+        )
     if len(found) > 1:
         raise AcquisitionError(source_id, page_url, f"several candidate spreadsheet links: {sorted(found)}")
     return next(iter(found.values()))
@@ -259,8 +273,10 @@ def find_spreadsheet_link(page: bytes, page_url: str, *, source_id: str,
 
 # --- canonical rows -------------------------------------------------------------------------------------
 
-def pair_action(meta: SourceMetadata, row: Mapping, *, action_type: str, edition: str,
-                edition_date: str | None) -> dict:
+
+def pair_action(
+    meta: SourceMetadata, row: Mapping, *, action_type: str, edition: str, edition_date: str | None
+) -> dict:
     """The canonical fields every DOL pair shares; the source adds status_raw, sector and details.
 
     natural_key "ISO2|good key"; party_record_id from it; the same key is offered as a COUNTRY_GOOD

@@ -4,7 +4,6 @@ that name source, file and reason and leave the archive's bytes as they were."""
 from __future__ import annotations
 
 import csv
-import os
 
 import pytest
 
@@ -28,7 +27,13 @@ def test_mirror_archives_every_edition_once_under_its_sha256(tmp_path):
     archive = Archive(tmp_path / "archive")
     result = acquire(FakeSource("br_mte_lista_suja"), archive, mirror=SHARED_SOURCES)
     assert result.ok, result.error
-    assert result.new_editions == ["2023-03-09_txt", "2024-12-04_pdf", "2026-01-28_xlsx", "2026-08-02_csv", "2026-08-03_csv"]
+    assert result.new_editions == [
+        "2023-03-09_txt",
+        "2024-12-04_pdf",
+        "2026-01-28_xlsx",
+        "2026-08-02_csv",
+        "2026-08-03_csv",
+    ]
     expected = {k: v for k, v in _provenance_sha256().items() if k.startswith("br_mte_lista_suja/")}
     stored = {f"br_mte_lista_suja/{r.edition}/{r.file_name}": r.sha256 for r in archive.rows()}
     assert stored == expected
@@ -45,8 +50,10 @@ def test_mirror_archives_every_edition_once_under_its_sha256(tmp_path):
 def test_http_acquisition_labels_and_dedups_editions(loopback, fast_http, tmp_path):
     loopback.routes.set("/cadastro.pdf", Reply(200, PDF.read_bytes(), {"Content-Type": "application/pdf"}))
     loopback.routes.set("/cadastro.csv", Reply(200, CSV.read_bytes(), {"Content-Type": "text/csv"}))
-    files = [RemoteFile(loopback.url("/cadastro.pdf"), "cadastro.pdf", "pdf"),
-             RemoteFile(loopback.url("/cadastro.csv"), "cadastro.csv", "csv")]
+    files = [
+        RemoteFile(loopback.url("/cadastro.pdf"), "cadastro.pdf", "pdf"),
+        RemoteFile(loopback.url("/cadastro.csv"), "cadastro.csv", "csv"),
+    ]
     source = FakeSource("fake", files)
     archive = Archive(tmp_path / "archive")
 
@@ -72,11 +79,14 @@ def test_http_acquisition_labels_and_dedups_editions(loopback, fast_http, tmp_pa
     assert len(list(archive.objects.rglob("*"))) - len(list(archive.objects.iterdir())) == 3
 
 
-@pytest.mark.parametrize("served, reason", [
-    (b"<!DOCTYPE html><html><body>Erro 500</body></html>", "received an HTML page"),
-    (b"", "empty"),
-    (PDF.read_bytes()[:200_000], "truncated"),
-])
+@pytest.mark.parametrize(
+    "served, reason",
+    [
+        (b"<!DOCTYPE html><html><body>Erro 500</body></html>", "received an HTML page"),
+        (b"", "empty"),
+        (PDF.read_bytes()[:200_000], "truncated"),
+    ],
+)
 def test_bad_content_is_never_archived(loopback, fast_http, tmp_path, served, reason):
     archive = Archive(tmp_path / "archive")
     ok = FakeSource("fake", [RemoteFile(loopback.url("/good.csv"), "good.csv", "csv")])
@@ -124,7 +134,9 @@ def test_crash_during_download_leaves_no_partial_file(loopback, fast_http, tmp_p
     archive = Archive(tmp_path / "archive")
     data = PDF.read_bytes()
     loopback.routes.set("/cut.pdf", Reply(200, data, cut_after=len(data) // 2))
-    result = acquire(FakeSource("fake", [RemoteFile(loopback.url("/cut.pdf"), "cut.pdf", "pdf")]), archive, http=fast_http)
+    result = acquire(
+        FakeSource("fake", [RemoteFile(loopback.url("/cut.pdf"), "cut.pdf", "pdf")]), archive, http=fast_http
+    )
     assert "cut off" in result.error.message
     assert tree_digest(archive.root) == {}
 
@@ -164,7 +176,9 @@ def test_page_that_changes_bytes_but_not_its_list_is_not_a_new_edition(loopback,
     assert tree_digest(archive.root) == before
 
     # an entity added to a table: a new edition, labelled apart from the first
-    changed = page.replace(b"</tbody>", b"<tr><td>Example New Entity Co., Ltd.</td><td>July 1, 2026</td></tr></tbody>", 1)
+    changed = page.replace(
+        b"</tbody>", b"<tr><td>Example New Entity Co., Ltd.</td><td>July 1, 2026</td></tr></tbody>", 1
+    )
     loopback.routes.set("/uflpa-entity-list", Reply(200, changed))
     third = acquire(source, archive, http=fast_http)
     assert len(third.new_editions) == 1 and third.new_editions[0].startswith("2025-01-14_")

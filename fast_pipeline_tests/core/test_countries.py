@@ -8,29 +8,32 @@ import pytest
 from fast_pipeline.core.countries import OVERRIDES, USER_ASSIGNED_CODES, UnknownCountryError, country_iso2
 
 
-@pytest.mark.parametrize(("name", "code"), [
-    ("Burma", "MM"),
-    ("Congo, Democratic Republic of the", "CD"),
-    ("Congo, Democratic Republic of the (DRC)", "CD"),
-    ("Democratic Republic of the Congo", "CD"),
-    ("Congo, Republic of the", "CG"),
-    ("Côte d'Ivoire", "CI"),
-    ("Cote D'Ivoire", "CI"),  # EO 13126 spelling: no accent, capital D
-    ("Korea, North", "KP"),
-    ("North Korea", "KP"),
-    ("Korea, South", "KR"),
-    ("Kyrgyz Republic", "KG"),
-    ("West Bank", "PS"),
-    ("Russia", "RU"),
-    ("Iran", "IR"),
-    ("Vietnam", "VN"),
-    ("Viet Nam", "VN"),  # pycountry's own name
-    ("Turkey (Türkiye)", "TR"),
-    ("Eswatini", "SZ"),
-    ("Kosovo", "XK"),
-    ("India ", "IN"),  # trailing space as in the DOL spreadsheets
-    ("united  states", "US"),  # case and runs of spaces do not matter
-])
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Burma", "MM"),
+        ("Congo, Democratic Republic of the", "CD"),
+        ("Congo, Democratic Republic of the (DRC)", "CD"),
+        ("Democratic Republic of the Congo", "CD"),
+        ("Congo, Republic of the", "CG"),
+        ("Côte d'Ivoire", "CI"),
+        ("Cote D'Ivoire", "CI"),  # EO 13126 spelling: no accent, capital D
+        ("Korea, North", "KP"),
+        ("North Korea", "KP"),
+        ("Korea, South", "KR"),
+        ("Kyrgyz Republic", "KG"),
+        ("West Bank", "PS"),
+        ("Russia", "RU"),
+        ("Iran", "IR"),
+        ("Vietnam", "VN"),
+        ("Viet Nam", "VN"),  # pycountry's own name
+        ("Turkey (Türkiye)", "TR"),
+        ("Eswatini", "SZ"),
+        ("Kosovo", "XK"),
+        ("India ", "IN"),  # trailing space as in the DOL spreadsheets
+        ("united  states", "US"),  # case and runs of spaces do not matter
+    ],
+)
 def test_known_spellings(name, code):
     assert country_iso2(name) == code
 

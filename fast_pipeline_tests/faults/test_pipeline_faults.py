@@ -81,8 +81,12 @@ def _state(settings: Settings) -> dict:
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
         marts = con.execute("select count(*), sum(hash(action_id || status)) from marts.adverse_actions").fetchone()
         editions = con.execute("select count(*) from raw.editions").fetchone()
-    return {"archive": tree_digest(settings.archive_dir), "releases": tree_digest(settings.releases_dir),
-            "marts": marts, "editions": editions}
+    return {
+        "archive": tree_digest(settings.archive_dir),
+        "releases": tree_digest(settings.releases_dir),
+        "marts": marts,
+        "editions": editions,
+    }
 
 
 def _build(settings: Settings) -> tuple[object, list[str]]:
@@ -96,7 +100,10 @@ ACQUISITION_FAULTS = {
     "always 500": (Reply(500, b"error"), "gave up after 2 attempts: HTTP 500"),
     "timeout": (Reply(200, b"x", delay=2.5), "timed out"),
     "cut off mid-transfer": (Reply(200, _xlsx(_good_rows()), cut_after=3000), "cut off"),
-    "HTML page served as XLSX": (Reply(200, b"<!DOCTYPE html><html><body>Manutencao</body></html>"), "received an HTML page"),
+    "HTML page served as XLSX": (
+        Reply(200, b"<!DOCTYPE html><html><body>Manutencao</body></html>"),
+        "received an HTML page",
+    ),
     "zero-byte file": (Reply(200, b""), "empty (0 bytes)"),
     "far over the size cap": (Reply(200, b"PK\x03\x04" + b"\0" * 3_000_000), "cap"),
     "XLSX zip bomb": (Reply(200, _zip_bomb()), "zip bomb"),
@@ -127,11 +134,14 @@ def test_landing_page_without_the_link_is_a_clear_error(publisher):
     assert _state(settings) == before
 
 
-@pytest.mark.parametrize("fault, rows, reason", [
-    ("renamed header", lambda r: [["Country name", "Good"], *r[1:]], "header"),
-    ("new column", lambda r: [["Country", "Good", "Year"], *[[*x, "2014"] for x in r[1:]]], "Year"),
-    ("unknown country", lambda r: [*r, ["Atlantis", "Pearls"]], "Atlantis"),
-])
+@pytest.mark.parametrize(
+    "fault, rows, reason",
+    [
+        ("renamed header", lambda r: [["Country name", "Good"], *r[1:]], "header"),
+        ("new column", lambda r: [["Country", "Good", "Year"], *[[*x, "2014"] for x in r[1:]]], "Year"),
+        ("unknown country", lambda r: [*r, ["Atlantis", "Pearls"]], "Atlantis"),
+    ],
+)
 def test_parse_fault_keeps_warehouse_and_releases(publisher, fault, rows, reason):
     settings, server = publisher
     server.routes.set("/files/EO13126List.xlsx", Reply(200, _xlsx(rows(_good_rows()))))
@@ -166,6 +176,7 @@ def test_shrunken_list_is_held_back_and_release_keeps_last_good_edition(publishe
     assert after["marts"] == before["marts"]  # the dataset still carries the 54 pairs of the last good edition
     assert set(before["releases"].items()) <= set(after["releases"].items())  # earlier releases untouched
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
-        held = con.execute("select has_held_back_edition, published_edition from marts.source_freshness "
-                           "where source_id = ?", [SID]).fetchone()
+        held = con.execute(
+            "select has_held_back_edition, published_edition from marts.source_freshness where source_id = ?", [SID]
+        ).fetchone()
     assert held == (True, "2014-11")

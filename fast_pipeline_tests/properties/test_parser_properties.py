@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from hypothesis import given, settings
@@ -15,11 +16,17 @@ from fast_pipeline.sources.br_mte_lista_suja.fields import FieldError
 from fast_pipeline_tests.conftest import examples
 
 CELLS = st.one_of(
-    st.none(), st.text(), st.integers(min_value=-10**16, max_value=10**16),
-    st.floats(allow_nan=True, allow_infinity=True), st.dates(), st.booleans(),
+    st.none(),
+    st.text(),
+    st.integers(min_value=-(10**16), max_value=10**16),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.dates(),
+    st.booleans(),
     st.text(alphabet="0123456789./- ae,;()I", max_size=60),
 )
-DATE_TEXT = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2035, 12, 31)).map(lambda d: d.strftime("%d/%m/%Y"))
+DATE_TEXT = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2035, 12, 31)).map(
+    lambda d: d.strftime("%d/%m/%Y")
+)
 
 
 def _result_or_field_error(fn, *args):
@@ -41,10 +48,16 @@ def test_brazil_cell_readers_raise_only_field_error(value):
     _result_or_field_error(fields.inclusion_periods, value)
 
 
-@given(st.lists(st.tuples(DATE_TEXT, st.one_of(st.none(), DATE_TEXT)), min_size=1, max_size=4),
-       st.sampled_from([", ", "; ", " e ", "; e "]))
+@given(
+    st.lists(st.tuples(DATE_TEXT, st.one_of(st.none(), DATE_TEXT)), min_size=1, max_size=4),
+    st.sampled_from([", ", "; ", " e ", "; e "]),
+)
 def test_inclusion_periods_read_back_what_was_written(periods, sep):
-    periods = [(a, b) for a, b in periods if b is None or dt.datetime.strptime(b, "%d/%m/%Y") >= dt.datetime.strptime(a, "%d/%m/%Y")]
+    periods = [
+        (a, b)
+        for a, b in periods
+        if b is None or dt.datetime.strptime(b, "%d/%m/%Y") >= dt.datetime.strptime(a, "%d/%m/%Y")
+    ]
     if not periods:
         return
     periods = [(a, b if b else None) for a, b in periods[:-1] if b] + [periods[-1]]
@@ -67,19 +80,22 @@ def test_tax_id_digits_are_always_a_valid_11_or_14_digit_number(number):
 @given(st.one_of(st.text(), st.text(alphabet="abc ();:,.&-Co Ltd aliases including formerly known as", max_size=80)))
 def test_entity_name_splitting_raises_only_parse_error(value):
     for fn in (parse_listed_entity, parse_entity_chain):
-        try:
+        with contextlib.suppress(ParseError):
             fn(value)
-        except ParseError:
-            pass
 
 
 @settings(max_examples=examples(300))
-@given(st.one_of(st.none(), st.text(), st.text(alphabet="ab Co., Ltd. a/k/a and its subsidiaries\nFishing Vessel: ;", max_size=80)),
-       st.sampled_from([None, "CN", "MY"]), st.sampled_from(["Seafood", "Cotton", ""]))
+@given(
+    st.one_of(
+        st.none(),
+        st.text(),
+        st.text(alphabet="ab Co., Ltd. a/k/a and its subsidiaries\nFishing Vessel: ;", max_size=80),
+    ),
+    st.sampled_from([None, "CN", "MY"]),
+    st.sampled_from(["Seafood", "Cotton", ""]),
+)
 def test_cbp_entity_cells_raise_only_parse_error(value, country, context):
     from fast_pipeline.sources.us_cbp_wro.entities import parse_entity_cell
 
-    try:
+    with contextlib.suppress(ParseError):
         parse_entity_cell(value, country=country, context=context)
-    except ParseError:
-        pass

@@ -44,8 +44,13 @@ CBP_EDITIONS = [  # (edition = its date, gate passed, {party: overrides})
     ("2026-05-01", False, {"A": {}}),
 ]
 ILAB_EDITIONS = [("2016-09-30", {"Bricks": False}), ("2018-09-30", {"Bricks": True})]
-NAMES = {"A": "Alpha Fishing Co.", "B": "Bravo Garments Ltd", "C": "Charlie Mining", "D": "Delta Cotton",
-         "E": "Echo Gloves Sdn Bhd\u202e\x1b[2J"}
+NAMES = {
+    "A": "Alpha Fishing Co.",
+    "B": "Bravo Garments Ltd",
+    "C": "Charlie Mining",
+    "D": "Delta Cotton",
+    "E": "Echo Gloves Sdn Bhd\u202e\x1b[2J",
+}
 HOSTILE_ADDRESS = '=HYPERLINK("http://evil.example","click")'
 SHA = "0" * 64
 
@@ -59,48 +64,90 @@ def ilab_id(good: str) -> str:
 
 
 def _cbp_row(party: str, edition: str, row: int, o: dict) -> dict:
-    details = {"row_id": row, "order_raw": f"WRO #{row}", "merchandise": o.get("merchandise", "seafood"),
-               "court_order": o.get("court_order")}
+    details = {
+        "row_id": row,
+        "order_raw": f"WRO #{row}",
+        "merchandise": o.get("merchandise", "seafood"),
+        "court_order": o.get("court_order"),
+    }
     return {
-        "action_id": cbp_id(party), "source_id": CBP, "edition": edition, "edition_date": edition,
-        "natural_key": party, "action_type": "withhold_release_order",
-        "authority": "U.S. Customs and Border Protection", "jurisdiction": "US",
+        "action_id": cbp_id(party),
+        "source_id": CBP,
+        "edition": edition,
+        "edition_date": edition,
+        "natural_key": party,
+        "action_type": "withhold_release_order",
+        "authority": "U.S. Customs and Border Protection",
+        "jurisdiction": "US",
         "legal_basis": o.get("legal_basis", "19 U.S.C. 1307"),
-        "party_record_id": f"party-{party.lower()}", "party_name": NAMES[party],
+        "party_record_id": f"party-{party.lower()}",
+        "party_name": NAMES[party],
         "party_kind": "vessel" if party == "A" else "company",
         "party_identifiers": to_json_list([{"scheme": "IMO", "value": "9123456"}] if party == "A" else []),
-        "party_aliases": to_json_list(["Alpha"] if party == "A" else []), "party_country": "CN",
-        "party_address": {"A": "Dalian", "E": HOSTILE_ADDRESS}.get(party), "goods": o.get("goods", "Seafood"),
-        "status_raw": o.get("status_raw", "Active"), "status": o.get("status", "active"),
-        "effective_date": "2025-06-01", "details": to_json_object(details),
-        "source_url": f"https://www.cbp.gov/wro-{edition}.csv", "source_sha256": SHA, "source_locator": f"row {row}",
+        "party_aliases": to_json_list(["Alpha"] if party == "A" else []),
+        "party_country": "CN",
+        "party_address": {"A": "Dalian", "E": HOSTILE_ADDRESS}.get(party),
+        "goods": o.get("goods", "Seafood"),
+        "status_raw": o.get("status_raw", "Active"),
+        "status": o.get("status", "active"),
+        "effective_date": "2025-06-01",
+        "details": to_json_object(details),
+        "source_url": f"https://www.cbp.gov/wro-{edition}.csv",
+        "source_sha256": SHA,
+        "source_locator": f"row {row}",
     }
 
 
 def _ilab_row(good: str, country: str, edition: str, row: int, forced: bool) -> dict:
     return {
-        "action_id": ilab_id(good), "source_id": ILAB, "edition": edition, "edition_date": edition,
-        "natural_key": f"{country}|{good}", "action_type": "goods_listing", "authority": "U.S. Department of Labor",
-        "jurisdiction": "US", "party_record_id": f"party-{country}-{good}", "party_name": f"{good} — {country}",
-        "party_kind": "country_good", "party_country": country, "goods": good,
-        "status_raw": "child labor; forced labor" if forced else "child labor", "status": "active",
+        "action_id": ilab_id(good),
+        "source_id": ILAB,
+        "edition": edition,
+        "edition_date": edition,
+        "natural_key": f"{country}|{good}",
+        "action_type": "goods_listing",
+        "authority": "U.S. Department of Labor",
+        "jurisdiction": "US",
+        "party_record_id": f"party-{country}-{good}",
+        "party_name": f"{good} — {country}",
+        "party_kind": "country_good",
+        "party_country": country,
+        "goods": good,
+        "status_raw": "child labor; forced labor" if forced else "child labor",
+        "status": "active",
         "details": to_json_object({"child_labor": True, "forced_labor": forced}),
-        "source_sha256": SHA, "source_locator": f"row {row}",
+        "source_sha256": SHA,
+        "source_locator": f"row {row}",
     }
 
 
 def _edition_row(source_id: str, edition: str, rows: int, gate_passed: bool) -> dict:
-    return {"source_id": source_id, "edition": edition, "parser_version": "1", "edition_date": edition,
-            "retrieved_at": f"{edition}T08:00:00Z", "files": "[]", "primary_file": "x.csv", "parsed_rows": rows,
-            "action_rows": rows, "files_from_cache": 0, "cross_check_issues": "[]", "gate_passed": gate_passed,
-            "gate_reasons": json.dumps([] if gate_passed else ["1 actions against 4: a 75% shrink"]),
-            "origin": "http", "acquired_at": f"{edition}T08:00:00Z", "as_of_date": edition, "date_basis": "published"}
+    return {
+        "source_id": source_id,
+        "edition": edition,
+        "parser_version": "1",
+        "edition_date": edition,
+        "retrieved_at": f"{edition}T08:00:00Z",
+        "files": "[]",
+        "primary_file": "x.csv",
+        "parsed_rows": rows,
+        "action_rows": rows,
+        "files_from_cache": 0,
+        "cross_check_issues": "[]",
+        "gate_passed": gate_passed,
+        "gate_reasons": json.dumps([] if gate_passed else ["1 actions against 4: a 75% shrink"]),
+        "origin": "http",
+        "acquired_at": f"{edition}T08:00:00Z",
+        "as_of_date": edition,
+        "date_basis": "published",
+    }
 
 
 def _write(path: Path, source_id: str, edition: str, rows: list[dict], gate_passed: bool = True) -> None:
     frame = validate_actions(conform(pd.DataFrame(rows))).iloc[::-1].reset_index(drop=True)  # order must not matter
-    warehouse.write_edition(path, source_id, edition, actions=frame,
-                            edition_row=_edition_row(source_id, edition, len(frame), gate_passed))
+    warehouse.write_edition(
+        path, source_id, edition, actions=frame, edition_row=_edition_row(source_id, edition, len(frame), gate_passed)
+    )
 
 
 def build_warehouse(path: Path, cbp_editions: int = len(CBP_EDITIONS), ilab_editions: int = 2) -> None:
@@ -110,8 +157,12 @@ def build_warehouse(path: Path, cbp_editions: int = len(CBP_EDITIONS), ilab_edit
         rows = [_cbp_row(p, edition, 10 * n + i, o) for i, (p, o) in enumerate(sorted(parties.items()), 1)]
         _write(path, CBP, edition, rows, passed)
     for edition, flags in ILAB_EDITIONS[:ilab_editions]:
-        _write(path, ILAB, edition, [_ilab_row("Cotton", "UZ", edition, 1, True),
-                                     _ilab_row("Bricks", "IN", edition, 2, flags["Bricks"])])
+        _write(
+            path,
+            ILAB,
+            edition,
+            [_ilab_row("Cotton", "UZ", edition, 1, True), _ilab_row("Bricks", "IN", edition, 2, flags["Bricks"])],
+        )
 
 
 def run_dbt(duckdb_path: Path, work_dir: Path) -> None:
@@ -119,9 +170,22 @@ def run_dbt(duckdb_path: Path, work_dir: Path) -> None:
     the process), with its own target and log folders (others may run dbt in this project at once)."""
     env = {**os.environ, "FAST_DUCKDB_PATH": str(duckdb_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
     proc = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "build", "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(work_dir / "target"),
-         "--log-path", str(work_dir / "logs")],
-        env=env, capture_output=True, text=True, timeout=300)
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "build",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(work_dir / "target"),
+            "--log-path",
+            str(work_dir / "logs"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if proc.returncode:
         raise RuntimeError(f"dbt build failed:\n{proc.stdout[-4000:]}{proc.stderr[-2000:]}")

@@ -25,8 +25,12 @@ from fast_pipeline_tests.conftest import SHARED_SOURCES, saved_file
 from fast_pipeline_tests.support.fake_source import tree_digest
 
 BR, UFLPA = "br_mte_lista_suja", "us_dhs_uflpa"
-SAVED = [("us_dol_eo13126", "2014-11"), ("us_dol_ilab", "2018-app-xml_2019-08-30"), (BR, "2023-03-09_txt"),
-         (UFLPA, "2026-07-09_html")]
+SAVED = [
+    ("us_dol_eo13126", "2014-11"),
+    ("us_dol_ilab", "2018-app-xml_2019-08-30"),
+    (BR, "2023-03-09_txt"),
+    (UFLPA, "2026-07-09_html"),
+]
 NOT_REPRODUCIBLE = {"fast_pipeline.duckdb", "SHA256SUMS"}  # DuckDB stamps each file with a random identifier
 TXT_DATE = "Cadastro atualizado em 09/03/2023."
 TXT_ROW = "\t9\t2341-9/00\t"  # workers of row 1 (A. de C. Borges)
@@ -59,8 +63,12 @@ def _build(data: Path, mirror: Path, cache_from: Path | None = None) -> tuple[Se
         shutil.copytree(cache_from, data / "cache")
     lines: list[str] = []
     with pytest.MonkeyPatch.context() as mp:  # the Dagster assets read their settings from the environment
-        for var, value in (("FAST_DATA_DIR", data), ("FAST_SOURCE_MIRROR", mirror),
-                           ("FAST_DUCKDB_PATH", data / "warehouse.duckdb"), ("DAGSTER_HOME", data / "dagster")):
+        for var, value in (
+            ("FAST_DATA_DIR", data),
+            ("FAST_SOURCE_MIRROR", mirror),
+            ("FAST_DUCKDB_PATH", data / "warehouse.duckdb"),
+            ("DAGSTER_HOME", data / "dagster"),
+        ):
             mp.setenv(var, str(value))
         settings = Settings.from_env()
         report = run_build(settings, echo=lines.append)
@@ -98,12 +106,16 @@ def test_the_same_files_with_other_modification_times_give_the_same_release(buil
     assert a.name == b.name == "2025.01.14"  # UFLPA's "Last Updated"; no file time anywhere
     digest_a, digest_b = tree_digest(a), tree_digest(b)
     assert set(digest_a) == set(digest_b)
-    assert {n: d for n, d in digest_a.items() if n not in NOT_REPRODUCIBLE} == \
-           {n: d for n, d in digest_b.items() if n not in NOT_REPRODUCIBLE}
+    assert {n: d for n, d in digest_a.items() if n not in NOT_REPRODUCIBLE} == {
+        n: d for n, d in digest_b.items() if n not in NOT_REPRODUCIBLE
+    }
     fresh = json.loads((a / "freshness.json").read_text(encoding="utf-8"))
     assert {s["source_id"]: s["retrieved_at"] for s in fresh if s["published_edition"]} == {
-        "us_dol_eo13126": "2014-11-01T00:00:00Z", "us_dol_ilab": "2019-08-30T00:00:00Z",
-        BR: "2023-03-09T00:00:00Z", UFLPA: "2026-07-09T00:00:00Z"}
+        "us_dol_eo13126": "2014-11-01T00:00:00Z",
+        "us_dol_ilab": "2019-08-30T00:00:00Z",
+        BR: "2023-03-09T00:00:00Z",
+        UFLPA: "2026-07-09T00:00:00Z",
+    }
 
 
 def test_publisher_date_typos_warn_and_the_newest_acquired_edition_is_carried(builds):
@@ -113,21 +125,40 @@ def test_publisher_date_typos_warn_and_the_newest_acquired_edition_is_carried(bu
     fresh = {s["source_id"]: s for s in json.loads((release / "freshness.json").read_text(encoding="utf-8"))}
     br, uflpa = fresh[BR], fresh[UFLPA]
     assert (br["published_edition"], br["edition_date"], br["as_of_date"], br["date_basis"]) == (
-        "2023-03-10_txt", "2016-03-09", "2023-03-10", "label")
-    assert br["date_warning"].startswith("the publisher dates this edition 2016-03-09, 2557 days before it was "
-                                         "acquired 2023-03-10")
+        "2023-03-10_txt",
+        "2016-03-09",
+        "2023-03-10",
+        "label",
+    )
+    assert br["date_warning"].startswith(
+        "the publisher dates this edition 2016-03-09, 2557 days before it was acquired 2023-03-10"
+    )
     assert (uflpa["published_edition"], uflpa["as_of_date"], uflpa["date_basis"], uflpa["date_warning"]) == (
-        "2026-07-11_html", "2025-01-15", "published", None)
+        "2026-07-11_html",
+        "2025-01-15",
+        "published",
+        None,
+    )
     warnings = [line for line in lines if "WARNING" in line]
     assert any("2023-03-10_txt" in w and "2016-03-09" in w for w in warnings), lines
-    assert any("2026-07-10_html" in w and "2099-01-14, after it was acquired 2026-07-10 (a date in the future)" in w
-               for w in warnings), lines
+    assert any(
+        "2026-07-10_html" in w and "2099-01-14, after it was acquired 2026-07-10 (a date in the future)" in w
+        for w in warnings
+    ), lines
     changes = json.loads((release / "changes.json").read_text(encoding="utf-8"))
     by_source = changes["summary"]["by_source"]  # the carried editions' changes, not "0 changes"
-    assert (by_source[BR]["added"], by_source[BR]["removed"], by_source[UFLPA]["added"],
-            by_source[UFLPA]["removed"]) == (0, 0, 0, 1)
-    fields = {(c["natural_key"].split("|")[0], f["field"]): (f["old"], f["new"])
-              for c in changes["changed"] if c["source_id"] == BR for f in c["fields"]}
+    assert (
+        by_source[BR]["added"],
+        by_source[BR]["removed"],
+        by_source[UFLPA]["added"],
+        by_source[UFLPA]["removed"],
+    ) == (0, 0, 0, 1)
+    fields = {
+        (c["natural_key"].split("|")[0], f["field"]): (f["old"], f["new"])
+        for c in changes["changed"]
+        if c["source_id"] == BR
+        for f in c["fields"]
+    }
     assert fields[("CNPJ:27090456000227", "workers_affected")] == ("9", "10")
     md = (release / "CHANGES.md").read_text(encoding="utf-8")
     assert "Edition dates to check" in md and "2557 days before it was acquired 2023-03-10" in md

@@ -11,7 +11,7 @@ import pytest
 
 from fast_pipeline.core.display import csv_cell, json_text_for_csv, markdown, markdown_code, visible
 
-HOSTILE = "=HYPERLINK(\"http://x\")\x1b[2J\x07 \u202eTXT.EXE\u202c\r\nnext"
+HOSTILE = '=HYPERLINK("http://x")\x1b[2J\x07 \u202eTXT.EXE\u202c\r\nnext'
 
 
 def test_visible_shows_controls_and_bidi_as_escapes_on_one_line():
@@ -41,8 +41,10 @@ def test_json_text_in_csv_stays_json_that_decodes_to_the_exact_text():
 
 
 def test_markdown_renders_publisher_text_as_text():
-    assert markdown("A*B* [x](javascript:y) <img> a|b _x_ 2026-08-03_csv") == \
-        "A\\*B\\* \\[x\\](javascript:y) \\<img\\> a\\|b \\_x\\_ 2026-08-03_csv"
+    assert (
+        markdown("A*B* [x](javascript:y) <img> a|b _x_ 2026-08-03_csv")
+        == "A\\*B\\* \\[x\\](javascript:y) \\<img\\> a\\|b \\_x\\_ 2026-08-03_csv"
+    )
     assert markdown("\x1b[31m") == "\\\\x1b\\[31m"  # the escape shows as the text \x1b
     assert markdown_code("CNPJ:1|a`b") == "``CNPJ:1|a`b``"
     assert markdown_code("plain") == "`plain`"

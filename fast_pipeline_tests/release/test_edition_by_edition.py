@@ -41,8 +41,12 @@ def build_stepwise(data: Path, steps: int, cache_from: Path | None = None) -> Ru
         shutil.copytree(cache_from, data / "cache")
     reports, lines = [], []
     with pytest.MonkeyPatch.context() as mp:  # the Dagster assets read their settings from the environment
-        for var, value in (("FAST_DATA_DIR", data), ("FAST_SOURCE_MIRROR", mirror),
-                           ("FAST_DUCKDB_PATH", data / "warehouse.duckdb"), ("DAGSTER_HOME", data / "dagster")):
+        for var, value in (
+            ("FAST_DATA_DIR", data),
+            ("FAST_SOURCE_MIRROR", mirror),
+            ("FAST_DUCKDB_PATH", data / "warehouse.duckdb"),
+            ("DAGSTER_HOME", data / "dagster"),
+        ):
             mp.setenv(var, str(value))
         for edition in EDITIONS[:steps]:
             (mirror / SID / edition).symlink_to(SHARED_SOURCES / SID / edition)
@@ -83,8 +87,15 @@ def test_release_changes_are_the_edition_change_log(stepwise, final_changes, ste
     assert {a["action_id"] for a in ch["added"]} == set(log.loc[log["change"] == "added", "action_id"])
     assert {r["action_id"] for r in ch["removed"]} == set(log.loc[log["change"] == "removed", "action_id"])
     released = {(c["action_id"], f["field"], f["old"], f["new"]) for c in ch["changed"] for f in c["fields"]}
-    logged = {(r.action_id, r.field, None if pd.isna(r.old_value) else r.old_value,
-               None if pd.isna(r.new_value) else r.new_value) for r in log[log["change"] == "changed"].itertuples()}
+    logged = {
+        (
+            r.action_id,
+            r.field,
+            None if pd.isna(r.old_value) else r.old_value,
+            None if pd.isna(r.new_value) else r.new_value,
+        )
+        for r in log[log["change"] == "changed"].itertuples()
+    }
     assert released == logged
     assert ch["summary"]["added"] + ch["summary"]["removed"] + ch["summary"]["changed"] > 0
 
@@ -95,6 +106,7 @@ def _tax_id(cell: str) -> str:
 
 def test_renumbered_rows_change_nothing_and_the_two_employers_who_left_are_removed(stepwise):
     """2026-08-02 -> 2026-08-03: the CSV's IDs are all renumbered and two employers are gone."""
+
     def rows(edition):
         path = next((SHARED_SOURCES / SID / edition).iterdir())
         return pd.read_csv(path, sep=";", encoding="cp1252", dtype=str).drop(columns=["ID"])
@@ -103,10 +115,15 @@ def test_renumbered_rows_change_nothing_and_the_two_employers_who_left_are_remov
     gone = before.merge(after, how="left", indicator=True).query("_merge == 'left_only'")
     assert len(gone) == 2
     ch = _changes(stepwise, 4)
-    assert ch["summary"] == {"added": 0, "removed": 2, "changed": 0, "by_source": {
-        SID: {"added": 0, "removed": 2, "changed": 0}}}
-    assert sorted(r["natural_key"].split("|")[0].split(":")[1] for r in ch["removed"]) == \
-           sorted(_tax_id(v) for v in gone["CNPJ/CPF"])
+    assert ch["summary"] == {
+        "added": 0,
+        "removed": 2,
+        "changed": 0,
+        "by_source": {SID: {"added": 0, "removed": 2, "changed": 0}},
+    }
+    assert sorted(r["natural_key"].split("|")[0].split(":")[1] for r in ch["removed"]) == sorted(
+        _tax_id(v) for v in gone["CNPJ/CPF"]
+    )
     assert sorted(r["party_name"] for r in ch["removed"]) == sorted(gone["Empregador"])
     assert all(r["removed_in_edition"] == "2026-08-03_csv" for r in ch["removed"])
 
@@ -127,8 +144,9 @@ def test_the_same_archive_built_twice_gives_the_same_release_files(stepwise, tmp
     for version in VERSIONS[:2]:
         first, second = (run.settings.releases_dir / version for run in (stepwise, again))
         assert (first / "datapackage.json").read_bytes() == (second / "datapackage.json").read_bytes()
-        assert {n: d for n, d in tree_digest(first).items() if n not in NOT_REPRODUCIBLE} == \
-               {n: d for n, d in tree_digest(second).items() if n not in NOT_REPRODUCIBLE}
+        assert {n: d for n, d in tree_digest(first).items() if n not in NOT_REPRODUCIBLE} == {
+            n: d for n, d in tree_digest(second).items() if n not in NOT_REPRODUCIBLE
+        }
 
 
 def test_cli_lists_the_releases_and_shows_the_last_diff(stepwise, monkeypatch, capsys):

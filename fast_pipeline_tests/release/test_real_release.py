@@ -46,16 +46,21 @@ def test_the_release_is_dated_by_its_data_not_by_file_times(release):
     the day they were copied, gave 2026.12.01 before)."""
     assert release.name == "2026.08.03"
     fresh = {s["source_id"]: s for s in json.loads((release / "freshness.json").read_text(encoding="utf-8"))}
-    dated = {sid: (s["published_edition"], s["as_of_date"], s["date_basis"], s["edition_date"])
-             for sid, s in fresh.items() if s["published_edition"]}
+    dated = {
+        sid: (s["published_edition"], s["as_of_date"], s["date_basis"], s["edition_date"])
+        for sid, s in fresh.items()
+        if s["published_edition"]
+    }
     assert dated == {
         BR: ("2026-08-03_csv", "2026-08-03", "label", None),
         "us_dhs_uflpa": ("2026-07-09_html", "2025-01-14", "published", "2025-01-14"),
         "us_dol_eo13126": ("2014-11", "2014-11-01", "label", None),
         "us_dol_ilab": ("2018-app-xml_2019-08-30", "2019-08-30", "label", None),
     }
-    assert all(s["acquired_at"] == f"{label_day}T00:00:00Z" for s, label_day in (
-        (fresh[BR], "2026-08-03"), (fresh["us_dol_eo13126"], "2014-11-01")))
+    assert all(
+        s["acquired_at"] == f"{label_day}T00:00:00Z"
+        for s, label_day in ((fresh[BR], "2026-08-03"), (fresh["us_dol_eo13126"], "2014-11-01"))
+    )
 
 
 def test_the_release_validates_with_frictionless(release):
@@ -74,14 +79,24 @@ def test_lists_are_native_lists_in_parquet_and_duckdb(release):
     with duckdb.connect(str(release / "fast_pipeline.duckdb"), read_only=True) as con:
         multi = con.execute("select count(*) from parties where len(source_ids) > 1").fetchone()[0]
         longest = con.execute("select max(len(source_ids)) from parties").fetchone()[0]
-        types = dict(con.execute("select column_name, data_type from duckdb_columns() "
-                                 "where table_name = 'adverse_actions'").fetchall())
-        text_columns = con.execute("select table_name, column_name from duckdb_columns() "
-                                   "where data_type = 'VARCHAR' and schema_name = 'main' and not internal").fetchall()
-        holding_json = [f"{t}.{c}" for t, c in text_columns if (t, c) not in (
-            ("action_changes", "old_value"), ("action_changes", "new_value"))  # values as text, by design
-            and con.execute(f'select count(*) from "{t}" where json_valid("{c}") '
-                            f'and json_type("{c}") in (\'ARRAY\', \'OBJECT\')').fetchone()[0]]
+        types = dict(
+            con.execute(
+                "select column_name, data_type from duckdb_columns() where table_name = 'adverse_actions'"
+            ).fetchall()
+        )
+        text_columns = con.execute(
+            "select table_name, column_name from duckdb_columns() "
+            "where data_type = 'VARCHAR' and schema_name = 'main' and not internal"
+        ).fetchall()
+        holding_json = [
+            f"{t}.{c}"
+            for t, c in text_columns
+            if (t, c)
+            not in (("action_changes", "old_value"), ("action_changes", "new_value"))  # values as text, by design
+            and con.execute(
+                f'select count(*) from "{t}" where json_valid("{c}") and json_type("{c}") in (\'ARRAY\', \'OBJECT\')'
+            ).fetchone()[0]
+        ]
     # the DOL country-and-good pairs on both of its lists: len() counts sources, not characters
     assert multi > 0 and longest == 2
     assert types["party_identifiers"].endswith("[]") and types["related_parties"].startswith("STRUCT(")
@@ -94,11 +109,16 @@ def test_the_dbt_yaml_states_the_warehouse_types(full_build):
     documented = {}
     for path in (DBT_PROJECT_DIR / "models" / "marts").glob("*.yml"):
         for m in yaml.safe_load(path.read_text(encoding="utf-8"))["models"]:
-            documented.update({(m["name"], c["name"]): c["data_type"] for c in m.get("columns", []) if "data_type" in c})
+            documented.update(
+                {(m["name"], c["name"]): c["data_type"] for c in m.get("columns", []) if "data_type" in c}
+            )
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
-        actual = {(t, c): d for t, c, d in con.execute(
-            "select table_name, column_name, data_type from information_schema.columns "
-            "where table_schema = 'marts'").fetchall()}
+        actual = {
+            (t, c): d
+            for t, c, d in con.execute(
+                "select table_name, column_name, data_type from information_schema.columns where table_schema = 'marts'"
+            ).fetchall()
+        }
     assert len(documented) > 20
     assert {k: actual.get(k) for k in documented} == documented
 
@@ -163,13 +183,17 @@ def test_delisted_brazilian_employers_are_not_current_sanctions(actions, entitie
         sanction = entities[a["action_id"]]["properties"]
         assert sanction["status"] == ["active"] and "endDate" not in sanction and sanction["startDate"]
         assert "forced.labor" in entities[a["party_id"]]["properties"]["topics"]
-    assert not [e for e in entities.values() if e["schema"] == "Sanction"
-                and e["properties"]["status"] == ["Section I"]]
+    assert not [
+        e for e in entities.values() if e["schema"] == "Sanction" and e["properties"]["status"] == ["Section I"]
+    ]
 
 
 def test_each_brazilian_listing_period_is_a_sanction(actions, entities):
-    periods = {a["action_id"]: json.loads(a["details"])["inclusion_periods"] for a in actions
-               if a["source_id"] == BR and len(json.loads(a["details"])["inclusion_periods"]) > 1}
+    periods = {
+        a["action_id"]: json.loads(a["details"])["inclusion_periods"]
+        for a in actions
+        if a["source_id"] == BR and len(json.loads(a["details"])["inclusion_periods"]) > 1
+    }
     assert periods
     for action_id, spans in periods.items():
         *earlier, latest = spans

@@ -54,31 +54,47 @@ def test_one_release_per_content_change_versioned_by_the_data(released):
     assert not again.created and again.version == "2026.04.01" and again.note == "no change since release 2026.04.01"
     listed = list_releases(settings)
     assert [r["version"] for r in listed] == ["2026.02.01", "2026.04.01"]
-    assert listed[1]["counts"] == {"adverse_actions": 7, "listed_actions": 6, "action_history": 11,
-                                   "action_changes": 15, "source_freshness": 2,
-                                   "parties": 7, "party_links": 0, "party_redirects": 0}
+    assert listed[1]["counts"] == {
+        "adverse_actions": 7,
+        "listed_actions": 6,
+        "action_history": 11,
+        "action_changes": 15,
+        "source_freshness": 2,
+        "parties": 7,
+        "party_links": 0,
+        "party_redirects": 0,
+    }
     assert listed[1]["previous_version"] == "2026.02.01"
     assert sorted(p.name for p in settings.releases_dir.iterdir()) == [".lock", "2026.02.01", "2026.04.01"]
 
 
 def test_changes_since_the_previous_release_are_the_net_changes_of_the_editions_between(released):
-    settings, r1, r2, _ = released
+    _settings, r1, r2, _ = released
     first = _json(r1.path / "changes.json")
     assert first["previous_version"] is None and first["summary"]["added"] == 6 and not first["removed"]
     ch = _json(r2.path / "changes.json")
     assert ch["version"] == "2026.04.01" and ch["previous_version"] == "2026.02.01"
     assert [(a["action_id"], a["relisted"]) for a in ch["added"]] == [(cbp_id("D"), True)]
     assert [(r["action_id"], r["removed_in_edition"], r["last_seen_edition"]) for r in ch["removed"]] == [
-        (cbp_id("C"), "2026-03-01", "2026-02-01")]
+        (cbp_id("C"), "2026-03-01", "2026-02-01")
+    ]
     assert {c["action_id"]: c["fields"] for c in ch["changed"]} == {
-        cbp_id("B"): [{"field": "status", "old": "active", "new": "modified"},
-                      {"field": "status_raw", "old": "Active", "new": "Modified"}],
+        cbp_id("B"): [
+            {"field": "status", "old": "active", "new": "modified"},
+            {"field": "status_raw", "old": "Active", "new": "Modified"},
+        ],
         cbp_id("E"): [{"field": "goods", "old": "Seafood", "new": None}],
-        ilab_id("Bricks"): [{"field": "details.forced_labor", "old": "false", "new": "true"},
-                            {"field": "status_raw", "old": "child labor", "new": "child labor; forced labor"}],
+        ilab_id("Bricks"): [
+            {"field": "details.forced_labor", "old": "false", "new": "true"},
+            {"field": "status_raw", "old": "child labor", "new": "child labor; forced labor"},
+        ],
     }
-    assert ch["summary"] == {"added": 1, "removed": 1, "changed": 3, "by_source": {
-        CBP: {"added": 1, "removed": 1, "changed": 2}, ILAB: {"added": 0, "removed": 0, "changed": 1}}}
+    assert ch["summary"] == {
+        "added": 1,
+        "removed": 1,
+        "changed": 3,
+        "by_source": {CBP: {"added": 1, "removed": 1, "changed": 2}, ILAB: {"added": 0, "removed": 0, "changed": 1}},
+    }
     md = (r2.path / "CHANGES.md").read_text(encoding="utf-8")
     assert "Changes since release 2026.02.01: **1 added, 1 removed, 3 changed** actions." in md
     assert "- Charlie Mining (`C`): gone in 2026-03-01, last listed in 2026-02-01" in md
@@ -105,8 +121,13 @@ def test_datapackage_describes_and_hashes_every_file(released):
     for line in (r2.path / "SHA256SUMS").read_text().splitlines():
         digest, name = line.split("  ")
         assert _sha(r2.path / name) == digest
-    assert {s["source_id"] for s in pkg["sources"]} == {"br_mte_lista_suja", "us_cbp_wro", "us_dhs_uflpa",
-                                                        "us_dol_eo13126", "us_dol_ilab"}
+    assert {s["source_id"] for s in pkg["sources"]} == {
+        "br_mte_lista_suja",
+        "us_cbp_wro",
+        "us_dhs_uflpa",
+        "us_dol_eo13126",
+        "us_dol_ilab",
+    }
     assert all(lic["title"] and lic["path"].startswith("https://") for lic in pkg["licenses"])
     facts = pkg["fast_pipeline"]
     assert facts["content_sha256"] and facts["data_as_of"] == "2026-04-01" and facts["changes"]["changed"] == 3
@@ -141,8 +162,9 @@ def test_every_format_holds_the_same_rows_in_key_order_under_the_declared_schema
     keys = [tuple(str(r[k]) for k in key) for r in rows]
     if "primaryKey" in schema:
         assert len(set(keys)) == len(keys)
-    assert [r[names.index("action_id") if "action_id" in names else 0] for r in parquet] == \
-           [r["action_id" if "action_id" in names else names[0]] for r in lines]
+    assert [r[names.index("action_id") if "action_id" in names else 0] for r in parquet] == [
+        r["action_id" if "action_id" in names else names[0]] for r in lines
+    ]
     for field in schema["fields"]:  # JSON columns are JSON text in CSV, real JSON in JSON Lines
         if field["type"] in ("array", "object"):
             kind = list if field["type"] == "array" else dict
@@ -154,8 +176,15 @@ def test_the_duckdb_file_holds_every_table_with_descriptions(released):
     _, _, r2, _ = released
     with duckdb.connect(str(r2.path / "fast_pipeline.duckdb"), read_only=True) as con:
         tables = dict(con.execute("select table_name, comment from duckdb_tables()").fetchall())
-        assert set(tables) == {"adverse_actions", "action_history", "action_changes", "source_freshness",
-                               "parties", "party_links", "party_redirects"}
+        assert set(tables) == {
+            "adverse_actions",
+            "action_history",
+            "action_changes",
+            "source_freshness",
+            "parties",
+            "party_links",
+            "party_redirects",
+        }
         assert "SCD type 2" in tables["action_history"]
         assert con.execute("select count(*) from action_history").fetchone()[0] == 11
 
@@ -166,8 +195,9 @@ def test_same_warehouse_gives_byte_identical_files(warehouses, tmp_path):
     assert a.version == b.version == "2026.04.01"
     da, db = tree_digest(a.path), tree_digest(b.path)
     assert set(da) == set(db)
-    assert {n: d for n, d in da.items() if n not in NOT_REPRODUCIBLE} == \
-           {n: d for n, d in db.items() if n not in NOT_REPRODUCIBLE}
+    assert {n: d for n, d in da.items() if n not in NOT_REPRODUCIBLE} == {
+        n: d for n, d in db.items() if n not in NOT_REPRODUCIBLE
+    }
     assert (a.path / "datapackage.json").read_bytes() == (b.path / "datapackage.json").read_bytes()
     today = date.today().isoformat()
     for p in a.path.iterdir():  # no trace of the build's own time inside the files
@@ -216,15 +246,24 @@ def test_followthemoney_export(released):
     vessels = [e for e in entities if e["schema"] == "Vessel"]
     assert len(vessels) == 1 and vessels[0]["id"].startswith("pty-")  # the resolved party ID
     vessel = vessels[0]
-    assert vessel["properties"] == {"address": ["Dalian"], "alias": ["Alpha"], "country": ["cn"],
-                                    "imoNumber": ["9123456"], "name": ["Alpha Fishing Co."],
-                                    "topics": ["forced.labor"]}
+    assert vessel["properties"] == {
+        "address": ["Dalian"],
+        "alias": ["Alpha"],
+        "country": ["cn"],
+        "imoNumber": ["9123456"],
+        "name": ["Alpha Fishing Co."],
+        "topics": ["forced.labor"],
+    }
     sanctions = {e["id"]: e["properties"] for e in entities if e["schema"] == "Sanction"}
     assert sorted(sanctions) == sorted(cbp_id(p) for p in "ABCDE")
     assert all(s["entity"][0] in by_id for s in sanctions.values())
     bravo = sanctions[cbp_id("B")]
     assert (bravo["status"], bravo["country"], bravo["provisions"], bravo["startDate"]) == (
-        ["modified"], ["us"], ["withhold release order"], ["2025-06-01"])
+        ["modified"],
+        ["us"],
+        ["withhold release order"],
+        ["2025-06-01"],
+    )
     assert "endDate" not in bravo and bravo["description"] == ["status as published: Modified"]
     charlie = sanctions[cbp_id("C")]  # gone in 2026-03: not a current sanction, and the end says it is derived
     assert (charlie["status"], charlie["endDate"]) == (["removed"], ["2026-03-01"])
@@ -233,7 +272,8 @@ def test_followthemoney_export(released):
     risks = {e["id"]: e["properties"] for e in entities if e["schema"] == "Risk"}  # the DOL goods pairs
     assert sorted(risks) == sorted(ilab_id(g) for g in ("Cotton", "Bricks"))
     assert risks[ilab_id("Bricks")]["entity"] == ["territory-in"] and risks[ilab_id("Bricks")]["reason"] == [
-        "Bricks: child labor; forced labor"]
+        "Bricks: child labor; forced labor"
+    ]
     assert by_id["territory-in"]["properties"] == {"country": ["in"], "name": ["India"], "territoryCode": ["in"]}
     ftm = _json(r2.path / "datapackage.json")["fast_pipeline"]["ftm"]
     assert ftm == {"Company": 4, "Risk": 2, "Sanction": 5, "Territory": 2, "Vessel": 1}
@@ -243,14 +283,18 @@ def test_publisher_text_is_exact_in_data_files_and_inert_where_people_read_it(re
     """Echo's name carries a bidi override and a terminal escape, its address a spreadsheet formula."""
     settings, _, r2, _ = released
     name = NAMES["E"]
-    rows = {r["action_id"]: r for r in csv.DictReader(io.StringIO(
-        (r2.path / "adverse_actions.csv").read_text(encoding="utf-8")))}
+    rows = {
+        r["action_id"]: r
+        for r in csv.DictReader(io.StringIO((r2.path / "adverse_actions.csv").read_text(encoding="utf-8")))
+    }
     echo = rows[cbp_id("E")]
     assert echo["party_address"] == "'" + HOSTILE_ADDRESS  # shown as text by spreadsheets
     assert echo["party_name"] == "Echo Gloves Sdn Bhd\\u202e\\x1b[2J"
     assert rows[cbp_id("A")]["party_address"] == "Dalian"
-    lines = {json.loads(x)["action_id"]: json.loads(x)
-             for x in (r2.path / "adverse_actions.jsonl").read_text(encoding="utf-8").splitlines()}
+    lines = {
+        json.loads(x)["action_id"]: json.loads(x)
+        for x in (r2.path / "adverse_actions.jsonl").read_text(encoding="utf-8").splitlines()
+    }
     parquet = {r["action_id"]: r for r in pq.read_table(r2.path / "adverse_actions.parquet").to_pylist()}
     for exact in (lines[cbp_id("E")], parquet[cbp_id("E")]):  # the publisher's bytes, untouched
         assert (exact["party_name"], exact["party_address"]) == (name, HOSTILE_ADDRESS)
@@ -294,8 +338,11 @@ def test_a_mart_column_the_release_schema_does_not_declare_stops_the_release(war
     with duckdb.connect(str(db)) as con:
         con.execute("alter table marts.parties add column nickname varchar")
     settings = Settings(data_dir=tmp_path / "data", duckdb_path=db)
-    with pytest.raises(PipelineError, match=r"marts.parties does not match its release schema .*undeclared "
-                                            r"\['nickname'\], missing none"):
+    with pytest.raises(
+        PipelineError,
+        match=r"marts.parties does not match its release schema .*undeclared "
+        r"\['nickname'\], missing none",
+    ):
         write_release(settings)
     assert list_releases(settings) == []
 
@@ -305,9 +352,17 @@ def test_freshness_reports_each_source_and_what_the_gate_held_back(released):
     fresh = {s["source_id"]: s for s in _json(r2.path / "freshness.json")}
     cbp = fresh[CBP]
     assert (cbp["published_edition"], cbp["edition_date"], cbp["retrieved_at"], cbp["actions"]) == (
-        "2026-04-01", "2026-04-01", "2026-04-01T08:00:00Z", 4)
+        "2026-04-01",
+        "2026-04-01",
+        "2026-04-01T08:00:00Z",
+        4,
+    )
     assert (cbp["as_of_date"], cbp["date_basis"], cbp["date_warning"], cbp["acquired_at"]) == (
-        "2026-04-01", "published", None, "2026-04-01T08:00:00Z")
+        "2026-04-01",
+        "published",
+        None,
+        "2026-04-01T08:00:00Z",
+    )
     assert cbp["held_back"] == [{"edition": "2026-05-01", "reasons": ["1 actions against 4: a 75% shrink"]}]
     assert fresh["us_dhs_uflpa"]["published_edition"] is None and fresh["us_dhs_uflpa"]["held_back"] == []
     assert fresh[ILAB]["licence"].startswith("Public domain")
@@ -341,5 +396,6 @@ def test_history_the_warehouse_no_longer_holds_never_blocks_a_release(warehouses
     ch = _json(later.path / "changes.json")
     assert ch["summary"]["added"] == 6 and not ch["removed"] and not ch["changed"]
     assert [n.split(":")[0] for n in ch["notes"]] == [CBP, ILAB]
-    assert "Note: us_cbp_wro: the earlier release's edition 2026-04-01 is no longer" in \
-           (later.path / "CHANGES.md").read_text(encoding="utf-8")
+    assert "Note: us_cbp_wro: the earlier release's edition 2026-04-01 is no longer" in (
+        later.path / "CHANGES.md"
+    ).read_text(encoding="utf-8")

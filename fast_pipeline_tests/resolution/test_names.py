@@ -8,15 +8,18 @@ from fast_pipeline.resolution.identifiers import identifier
 from fast_pipeline.resolution.names import name_key
 
 
-@pytest.mark.parametrize("a, b", [
-    ("AGROPECUÁRIA SANTA HELENA LTDA - ME", "Agropecuaria Santa Helena EIRELI"),      # case, accents, legal forms
-    ("Hoshine Silicon Industry (Shanshan) Co., Ltd", "HOSHINE SILICON INDUSTRY (SHANSHAN) CO LTD."),
-    ("Xinjiang Zhongtai Group Co., Ltd.", "Xinjiang Zhongtai Co. Ltd"),                   # "Group" is a legal-form word
-    ("Grupo Bimbo S.A. de C.V.", "Grupo Bimbo"),
-    ("ООО «Ромашка Агро»", "Romashka Agro LLC"),                                          # Cyrillic transliterated
-    ("新疆天山毛纺织有限公司", "Xinjiang Tianshan Maofangzhi Co., Ltd."),                   # Han characters -> pinyin
-    ("Xi'an Golden Sun Co", "XIAN GOLDEN SUN LIMITED"),                                   # spacing of the apostrophe
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("AGROPECUÁRIA SANTA HELENA LTDA - ME", "Agropecuaria Santa Helena EIRELI"),  # case, accents, legal forms
+        ("Hoshine Silicon Industry (Shanshan) Co., Ltd", "HOSHINE SILICON INDUSTRY (SHANSHAN) CO LTD."),
+        ("Xinjiang Zhongtai Group Co., Ltd.", "Xinjiang Zhongtai Co. Ltd"),  # "Group" is a legal-form word
+        ("Grupo Bimbo S.A. de C.V.", "Grupo Bimbo"),
+        ("ООО «Ромашка Агро»", "Romashka Agro LLC"),  # Cyrillic transliterated
+        ("新疆天山毛纺织有限公司", "Xinjiang Tianshan Maofangzhi Co., Ltd."),  # Han characters -> pinyin
+        ("Xi'an Golden Sun Co", "XIAN GOLDEN SUN LIMITED"),  # spacing of the apostrophe
+    ],
+)
 def test_variants_of_one_name_share_their_compact_form(a, b):
     assert name_key(a).compact == name_key(b).compact
 

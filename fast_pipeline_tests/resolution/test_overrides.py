@@ -21,8 +21,9 @@ GOLDEN = records(
 
 def overrides(*rows: tuple) -> pd.DataFrame:
     """Rows of (left id, left name, right id, right name, judgement), with reason, author and date filled."""
-    return pd.DataFrame([(*r, "checked the registry", "a maintainer", "2026-11-22") for r in rows],
-                        columns=list(OVERRIDE_COLUMNS))
+    return pd.DataFrame(
+        [(*r, "checked the registry", "a maintainer", "2026-11-22") for r in rows], columns=list(OVERRIDE_COLUMNS)
+    )
 
 
 def test_without_overrides_the_rules_merge_names_and_identifiers_only():
@@ -51,8 +52,15 @@ def test_same_merges_two_unlinked_records_by_id_or_by_name():
 
 def test_a_contradiction_is_refused():
     with pytest.raises(OverrideError, match="contradicts a not_same judgement"):
-        resolve(GOLDEN, overrides(("e", "", "f", "", "same"), ("f", "", "a", "", "same"),
-                                  ("e", "", "b", "", "not_same"), ("a", "", "b", "", "same")))
+        resolve(
+            GOLDEN,
+            overrides(
+                ("e", "", "f", "", "same"),
+                ("f", "", "a", "", "same"),
+                ("e", "", "b", "", "not_same"),
+                ("a", "", "b", "", "same"),
+            ),
+        )
 
 
 def test_an_override_matching_no_record_is_reported_not_applied():
@@ -61,13 +69,16 @@ def test_an_override_matching_no_record_is_reported_not_applied():
     assert party_of(result, "a") == party_of(result, "b")
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"judgement": "maybe"}, "judgement 'maybe' is not one of"),
-    ({"reason": ""}, "reason and author are required"),
-    ({"decided_on": "22/11/2026"}, "is not a YYYY-MM-DD date"),
-    ({"right_party_record_id": "a"}, "both sides are the same"),
-    ({"left_party_record_id": ""}, "each side needs a party_record_id or a name"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"judgement": "maybe"}, "judgement 'maybe' is not one of"),
+        ({"reason": ""}, "reason and author are required"),
+        ({"decided_on": "22/11/2026"}, "is not a YYYY-MM-DD date"),
+        ({"right_party_record_id": "a"}, "both sides are the same"),
+        ({"left_party_record_id": ""}, "each side needs a party_record_id or a name"),
+    ],
+)
 def test_malformed_rows_are_refused_with_the_row_number(change, message):
     frame = overrides(("a", "", "b", "", "same"))
     for column, value in change.items():

@@ -18,7 +18,6 @@ from fast_pipeline.core.entity_names import parse_listed_entity
 from fast_pipeline.core.ids import stable_id
 from fast_pipeline.resolution import load_overrides, party_records, resolve
 from fast_pipeline.sources.registry import get_source
-from fast_pipeline_tests.resolution.conftest import edition_actions
 
 BR = "br_mte_lista_suja"
 
@@ -72,8 +71,9 @@ def test_cnpj_branches_are_three_parties_linked_as_related(resolved):
     _, result, actions = resolved
     rows = actions[actions["party_identifiers"].str.contains('"32102290000')]
     assert rows["party_id"].nunique() == 3
-    links = result.party_links[(result.party_links["rule"] == "cnpj_base")
-                               & result.party_links["left_party_id"].isin(rows["party_id"])]
+    links = result.party_links[
+        (result.party_links["rule"] == "cnpj_base") & result.party_links["left_party_id"].isin(rows["party_id"])
+    ]
     assert len(links) == 2 and set(links["relation"]) == {"related"}
     assert set(links["right_party_id"]) | set(links["left_party_id"]) == set(rows["party_id"])
 
@@ -81,10 +81,22 @@ def test_cnpj_branches_are_three_parties_linked_as_related(resolved):
 def test_a_uflpa_entity_and_its_aliases_are_one_party(resolved):
     records, _, actions = resolved
     entity = actions[actions["party_name"] == "Xinjiang Production and Construction Corps"]
-    cbp_style = pd.DataFrame([{"party_record_id": "test-cbp-xpcc", "party_name": "XPCC", "party_kind": "organisation",
-                               "party_country": "CN"},
-                              {"party_record_id": "test-cbp-bingtuan", "party_name": "Bingtuan",
-                               "party_kind": "company", "party_country": "CN"}])
+    cbp_style = pd.DataFrame(
+        [
+            {
+                "party_record_id": "test-cbp-xpcc",
+                "party_name": "XPCC",
+                "party_kind": "organisation",
+                "party_country": "CN",
+            },
+            {
+                "party_record_id": "test-cbp-bingtuan",
+                "party_name": "Bingtuan",
+                "party_kind": "company",
+                "party_country": "CN",
+            },
+        ]
+    )
     result = resolve(pd.concat([records, cbp_style], ignore_index=True), load_overrides())
     party = dict(zip(result.members["party_record_id"], result.members["party_id"]))
     pid = party[entity["party_record_id"].iloc[0]]
@@ -93,8 +105,10 @@ def test_a_uflpa_entity_and_its_aliases_are_one_party(resolved):
     assert json.loads(row["aliases"]) == ["Bingtuan", "XPCC", "Xinjiang Corps"]
     assert row["party_name"] == "Xinjiang Production and Construction Corps" and row["record_count"] == 3
     evidence = result.party_links[result.party_links["right_party_id"] == pid]["evidence"]
-    assert "'Bingtuan' is listed as an alias of 'Xinjiang Production and Construction Corps' " \
-           "+ country CN (stated on one side only)" in set(evidence)
+    assert (
+        "'Bingtuan' is listed as an alias of 'Xinjiang Production and Construction Corps' "
+        "+ country CN (stated on one side only)" in set(evidence)
+    )
 
 
 def test_a_uflpa_subsidiary_is_linked_to_its_parent_not_merged(shared_sources, tmp_path):
@@ -115,8 +129,11 @@ def test_a_uflpa_subsidiary_is_linked_to_its_parent_not_merged(shared_sources, t
     assert huafu["party_id"] != aksu["party_id"]
     assert aksu["record_count"] == 2  # the listed entity and the subsidiary named under Huafu are one party
     link = result.party_links[result.party_links["rule"] == "related_party"].iloc[0]
-    assert (link["left_party_id"], link["right_party_id"], link["relation"]) == \
-        (aksu["party_id"], huafu["party_id"], "subsidiary_of")
+    assert (link["left_party_id"], link["right_party_id"], link["relation"]) == (
+        aksu["party_id"],
+        huafu["party_id"],
+        "subsidiary_of",
+    )
     assert link["evidence"] == "named as subsidiary of 'Huafu Fashion Co., Ltd.'"
 
 
@@ -141,6 +158,11 @@ def test_dol_pairs_are_one_party_across_both_lists_and_the_shipped_overrides_app
     assert _party(result, cotton["party_id"].iloc[0])["source_ids"] == '["us_dol_eo13126","us_dol_ilab"]'
     coca = actions[actions["natural_key"].isin(["CO|coca", "CO|coca stimulant plant"])]
     assert coca["party_id"].nunique() == 1  # a maintainer's "same" in dbt_project/seeds/party_overrides.csv
-    assert resolve(records).members.set_index("party_record_id").loc[coca["party_record_id"].unique(), "party_id"] \
-        .nunique() == 2  # the automatic rules alone keep "Coca" and "Coca (stimulant plant)" apart
+    assert (
+        resolve(records)
+        .members.set_index("party_record_id")
+        .loc[coca["party_record_id"].unique(), "party_id"]
+        .nunique()
+        == 2
+    )  # the automatic rules alone keep "Coca" and "Coca (stimulant plant)" apart
     assert result.unmatched_overrides == []

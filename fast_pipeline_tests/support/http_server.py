@@ -54,7 +54,9 @@ def _handler(routes: Routes):
             if reply.delay:
                 time.sleep(reply.delay)
             self.send_response(reply.status)
-            headers = dict(reply.headers) if reply.no_length else {"Content-Length": str(len(reply.body)), **reply.headers}
+            headers = (
+                dict(reply.headers) if reply.no_length else {"Content-Length": str(len(reply.body)), **reply.headers}
+            )
             for k, v in headers.items():
                 self.send_header(k, v)
             self.end_headers()
@@ -85,7 +87,7 @@ class LoopbackServer:
     def url(self, path: str) -> str:
         return self.base + path
 
-    def __enter__(self) -> "LoopbackServer":
+    def __enter__(self) -> LoopbackServer:
         self.thread.start()
         return self
 

@@ -81,8 +81,13 @@ def _header_lines(file: SourceFile) -> list[str]:
     if file.file_format == "xlsx":
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            return [v for ws in book.worksheets for row in ws.iter_rows(max_row=HEADER_LINES, values_only=True)
-                    for v in row if isinstance(v, str)]
+            return [
+                v
+                for ws in book.worksheets
+                for row in ws.iter_rows(max_row=HEADER_LINES, values_only=True)
+                for v in row
+                if isinstance(v, str)
+            ]
         finally:
             book.close()
     if file.file_format == "txt":

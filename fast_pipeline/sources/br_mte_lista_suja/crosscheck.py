@@ -12,8 +12,17 @@ import pandas as pd
 from fast_pipeline.core.text import fold
 
 TEXT_FIELDS = ("employer_name", "establishment", "footnote_text")
-EXACT_FIELDS = ("footnote_mark", "tax_id", "tax_id_type", "fiscal_year", "uf", "workers_affected", "cnae",
-                "decision_date", "inclusion_periods")
+EXACT_FIELDS = (
+    "footnote_mark",
+    "tax_id",
+    "tax_id_type",
+    "fiscal_year",
+    "uf",
+    "workers_affected",
+    "cnae",
+    "decision_date",
+    "inclusion_periods",
+)
 OPTIONAL_FIELDS = ("footnote_text", "periodic_update_date", "updated_date")
 MAX_MESSAGES = 100
 
@@ -48,11 +57,15 @@ def compare_formats(parsed: pd.DataFrame, preferred: tuple[str, ...]) -> list[st
         other = other.set_index(["section", "row_id"])
         where = f"{other_name} vs {primary_name}"
         for key in sorted(set(primary.index) - set(other.index)):
-            issues.append(f"{where}: section {key[0]} row {key[1]} ({primary.at[key, 'source_locator']}) "
-                          f"is missing from {other_name}")
+            issues.append(
+                f"{where}: section {key[0]} row {key[1]} ({primary.at[key, 'source_locator']}) "
+                f"is missing from {other_name}"
+            )
         for key in sorted(set(other.index) - set(primary.index)):
-            issues.append(f"{where}: section {key[0]} row {key[1]} ({other.at[key, 'source_locator']}) "
-                          f"is missing from {primary_name}")
+            issues.append(
+                f"{where}: section {key[0]} row {key[1]} ({other.at[key, 'source_locator']}) "
+                f"is missing from {primary_name}"
+            )
         for key in sorted(set(primary.index) & set(other.index)):
             a, b = primary.loc[key], other.loc[key]
             for field in TEXT_FIELDS + EXACT_FIELDS + OPTIONAL_FIELDS[1:]:
@@ -60,8 +73,10 @@ def compare_formats(parsed: pd.DataFrame, preferred: tuple[str, ...]) -> list[st
                 if field in OPTIONAL_FIELDS and (va is None or vb is None):
                     continue
                 if va != vb:
-                    issues.append(f"{where}: section {key[0]} row {key[1]} ({b['source_locator']} vs "
-                                  f"{a['source_locator']}): {field} {_show(b[field])} != {_show(a[field])}")
+                    issues.append(
+                        f"{where}: section {key[0]} row {key[1]} ({b['source_locator']} vs "
+                        f"{a['source_locator']}): {field} {_show(b[field])} != {_show(a[field])}"
+                    )
     if len(issues) > MAX_MESSAGES:
-        issues = issues[:MAX_MESSAGES] + [f"... and {len(issues) - MAX_MESSAGES} more disagreements"]
+        issues = [*issues[:MAX_MESSAGES], f"... and {len(issues) - MAX_MESSAGES} more disagreements"]
     return issues

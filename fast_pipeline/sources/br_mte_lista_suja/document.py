@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import pandas as pd
 
@@ -39,10 +39,29 @@ HEADER = (
 FOOTNOTED_FORMATS = ("pdf", "xlsx", "txt")
 
 COLUMNS = [
-    "section", "row_id", "fiscal_year", "uf", "employer_name", "footnote_mark", "footnote_text",
-    "tax_id", "tax_id_type", "tax_id_raw", "establishment", "workers_affected", "cnae", "cnae_raw", "decision_date",
-    "inclusion_periods", "inclusion_raw", "periodic_update_date", "updated_date", "legal_basis",
-    "section_title", "file_footnotes", "source_locator",
+    "section",
+    "row_id",
+    "fiscal_year",
+    "uf",
+    "employer_name",
+    "footnote_mark",
+    "footnote_text",
+    "tax_id",
+    "tax_id_type",
+    "tax_id_raw",
+    "establishment",
+    "workers_affected",
+    "cnae",
+    "cnae_raw",
+    "decision_date",
+    "inclusion_periods",
+    "inclusion_raw",
+    "periodic_update_date",
+    "updated_date",
+    "legal_basis",
+    "section_title",
+    "file_footnotes",
+    "source_locator",
 ]
 
 _PERIODIC = re.compile(r"Atualização periódica de (\d{1,2}) de (\w+) de (\d{4})", re.IGNORECASE)
@@ -52,8 +71,10 @@ _SECTION = re.compile(r"^(ii|i) publicacao\b")  # on folded text: "I- PUBLICAÇ�
 _PORTARIA_IN_SECTION = re.compile(r"\b(PORTARIA INTERMINISTERIAL\b.*)$", re.IGNORECASE)
 _MARK = r"(?:\(\*?\d+\)|\*?\d+\))"
 _FOOTNOTE = re.compile(rf"^(?P<marks>{_MARK}(?:\s*,\s*{_MARK})*)\s*(?P<text>\S.*)$")
-_FOOTER = re.compile(r"^(denuncias de trabalho analogo ao de escravo|https? ipe sit trabalho gov br|"
-                     r"pagina \d+ de \d+$|xrlabelnumeracaopagina$)")
+_FOOTER = re.compile(
+    r"^(denuncias de trabalho analogo ao de escravo|https? ipe sit trabalho gov br|"
+    r"pagina \d+ de \d+$|xrlabelnumeracaopagina$)"
+)
 _TITLE = "cadastro de empregadores que tenham submetido trabalhadores"
 
 
@@ -221,8 +242,11 @@ def _check_sequence(records: list[dict], header: _Header) -> None:
     for rec in records:
         want = expected.get(rec["section"], 1)
         if rec["row_id"] != want:
-            raise header.fail(f"section {rec['section']}: row ID {rec['row_id']} where {want} was expected "
-                              "(a row dropped, repeated, merged or split?)", rec["source_locator"])
+            raise header.fail(
+                f"section {rec['section']}: row ID {rec['row_id']} where {want} was expected "
+                "(a row dropped, repeated, merged or split?)",
+                rec["source_locator"],
+            )
         expected[rec["section"]] = want + 1
 
 
@@ -233,8 +257,9 @@ def _frame(records: list[dict], header: _Header) -> pd.DataFrame:
         mark = rec["footnote_mark"]
         rec["footnote_text"] = header.footnotes.get(mark) if mark else None
         if mark and rec["footnote_text"] is None and fmt in FOOTNOTED_FORMATS:
-            raise header.fail(f"footnote {mark} of {rec['employer_name']!r} is not printed in the file",
-                              rec["source_locator"])
+            raise header.fail(
+                f"footnote {mark} of {rec['employer_name']!r} is not printed in the file", rec["source_locator"]
+            )
         in_section = _PORTARIA_IN_SECTION.search(rec["section_title"] or "")
         rec["legal_basis"] = portaria or (in_section[1] if in_section else None)
         rec["periodic_update_date"] = header.values.get("periodic_update_date")

@@ -15,11 +15,13 @@ from stdnum.br import cnpj, cpf
 
 from fast_pipeline.core.text import clean
 
-UFS = frozenset(
-    "AC AL AP AM BA CE DF ES GO MA MT MS MG PA PB PR PE PI RJ RN RS RO RR SC SP SE TO".split()
-)
-MONTHS = {m: i for i, m in enumerate(
-    "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro".split(), 1)}
+UFS = frozenset("AC AL AP AM BA CE DF ES GO MA MT MS MG PA PB PR PE PI RJ RN RS RO RR SC SP SE TO".split())
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro".split(), 1
+    )
+}
 
 _DATE = r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}"
 _PERIOD = re.compile(rf"(?P<start>{_DATE})(?:\s*a\s*(?P<end>{_DATE}))?(?:\s*\((?P<section>I{{1,2}})\))?")
@@ -201,7 +203,7 @@ def employer(value: object) -> tuple[str, str | None]:
     m = _FOOTNOTE_MARK.search(raw)
     if m is None:
         return raw, None
-    name = raw[:m.start()].strip()
+    name = raw[: m.start()].strip()
     if not name:
         raise FieldError(f"Empregador: {raw!r} is only a footnote mark")
     return name, m[1]

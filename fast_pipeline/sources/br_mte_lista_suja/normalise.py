@@ -53,8 +53,9 @@ def natural_keys(parsed: pd.DataFrame) -> pd.Series:
     return keys.where(~clash, keys + "|n" + ordinal.astype(str))
 
 
-def normalise_rows(parsed: pd.DataFrame, edition: str, edition_date: str | None,
-                   metadata: SourceMetadata) -> pd.DataFrame:
+def normalise_rows(
+    parsed: pd.DataFrame, edition: str, edition_date: str | None, metadata: SourceMetadata
+) -> pd.DataFrame:
     sid = metadata.source_id
     keys = natural_keys(parsed)
     authority = authority_on(edition_date, metadata)
@@ -62,46 +63,49 @@ def normalise_rows(parsed: pd.DataFrame, edition: str, edition_date: str | None,
     for key, rec in zip(keys, parsed.to_dict("records")):
         periods = json.loads(rec["inclusion_periods"])
         scheme = SCHEMES[rec["tax_id_type"]]
-        footnote = ({"mark": rec["footnote_mark"], "text": rec["footnote_text"]}
-                    if rec["footnote_mark"] else None)
-        rows.append({
-            "action_id": action_id(sid, key),
-            "source_id": sid,
-            "edition": edition,
-            "edition_date": edition_date,
-            "natural_key": key,
-            "action_type": "listing",
-            "authority": authority,
-            "jurisdiction": metadata.jurisdiction,
-            "legal_basis": rec["legal_basis"],
-            "party_record_id": stable_id("party", sid, scheme, rec["tax_id"]),
-            "party_name": rec["employer_name"],
-            "party_kind": PARTY_KINDS[rec["tax_id_type"]],
-            "party_identifiers": to_json_list([{"scheme": scheme, "value": rec["tax_id"]}]),
-            "party_country": "BR",
-            "party_address": rec["establishment"],
-            "sector_code": rec["cnae"],
-            "sector_scheme": "CNAE" if rec["cnae"] else None,
-            "workers_affected": None if pd.isna(rec["workers_affected"]) else int(rec["workers_affected"]),
-            "status_raw": f"Section {rec['section']}",
-            "status": "active",
-            "action_date": rec["decision_date"],
-            "listed_date": periods[0]["start"],
-            "details": to_json_object({
-                "section": rec["section"],
-                "section_title": rec["section_title"],
-                "row_id": int(rec["row_id"]),
-                "fiscal_year": None if pd.isna(rec["fiscal_year"]) else int(rec["fiscal_year"]),
-                "uf": rec["uf"],
-                "inclusion_periods": periods,
-                "inclusion_raw": rec["inclusion_raw"],
-                "footnote": footnote,
-                "tax_id_raw": rec["tax_id_raw"],
-            }),
-            "source_url": rec["source_url"],
-            "source_sha256": rec["source_sha256"],
-            "source_locator": rec["source_locator"],
-        })
+        footnote = {"mark": rec["footnote_mark"], "text": rec["footnote_text"]} if rec["footnote_mark"] else None
+        rows.append(
+            {
+                "action_id": action_id(sid, key),
+                "source_id": sid,
+                "edition": edition,
+                "edition_date": edition_date,
+                "natural_key": key,
+                "action_type": "listing",
+                "authority": authority,
+                "jurisdiction": metadata.jurisdiction,
+                "legal_basis": rec["legal_basis"],
+                "party_record_id": stable_id("party", sid, scheme, rec["tax_id"]),
+                "party_name": rec["employer_name"],
+                "party_kind": PARTY_KINDS[rec["tax_id_type"]],
+                "party_identifiers": to_json_list([{"scheme": scheme, "value": rec["tax_id"]}]),
+                "party_country": "BR",
+                "party_address": rec["establishment"],
+                "sector_code": rec["cnae"],
+                "sector_scheme": "CNAE" if rec["cnae"] else None,
+                "workers_affected": None if pd.isna(rec["workers_affected"]) else int(rec["workers_affected"]),
+                "status_raw": f"Section {rec['section']}",
+                "status": "active",
+                "action_date": rec["decision_date"],
+                "listed_date": periods[0]["start"],
+                "details": to_json_object(
+                    {
+                        "section": rec["section"],
+                        "section_title": rec["section_title"],
+                        "row_id": int(rec["row_id"]),
+                        "fiscal_year": None if pd.isna(rec["fiscal_year"]) else int(rec["fiscal_year"]),
+                        "uf": rec["uf"],
+                        "inclusion_periods": periods,
+                        "inclusion_raw": rec["inclusion_raw"],
+                        "footnote": footnote,
+                        "tax_id_raw": rec["tax_id_raw"],
+                    }
+                ),
+                "source_url": rec["source_url"],
+                "source_sha256": rec["source_sha256"],
+                "source_locator": rec["source_locator"],
+            }
+        )
     frame = pd.DataFrame(rows)
     frame["workers_affected"] = pd.array(frame["workers_affected"], dtype="Int64")
     return conform(frame)

@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Iterator
+from collections.abc import Iterator
 
 import pandas as pd
 
 from fast_pipeline.core.errors import ParseError
 from fast_pipeline.core.source import SourceFile
 from fast_pipeline.sources.br_mte_lista_suja.document import (
-    HEADER, Line, Row, build_table, header_problem, is_header, read_checked,
+    HEADER,
+    Line,
+    Row,
+    build_table,
+    header_problem,
+    is_header,
+    read_checked,
 )
 
 
@@ -40,13 +46,17 @@ def decode_csv(data: bytes, file: SourceFile) -> str:
     except UnicodeDecodeError:
         is_utf8 = False
     if is_utf8:
-        raise _fail(file, "encoding: the file is UTF-8; the ministry's CSV is cp1252 (Windows-1252), "
-                          "so its accented header and names would be read wrong")
+        raise _fail(
+            file,
+            "encoding: the file is UTF-8; the ministry's CSV is cp1252 (Windows-1252), "
+            "so its accented header and names would be read wrong",
+        )
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise _fail(file, f"encoding: byte 0x{data[exc.start]:02x} is not cp1252 text",
-                    _line_at(data, exc.start)) from None
+        raise _fail(
+            file, f"encoding: byte 0x{data[exc.start]:02x} is not cp1252 text", _line_at(data, exc.start)
+        ) from None
 
 
 def decode_txt(data: bytes, file: SourceFile) -> str:
@@ -64,8 +74,9 @@ def decode_txt(data: bytes, file: SourceFile) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise _fail(file, f"encoding: neither UTF-8 nor cp1252 (byte 0x{data[exc.start]:02x})",
-                    _line_at(data, exc.start)) from None
+        raise _fail(
+            file, f"encoding: neither UTF-8 nor cp1252 (byte 0x{data[exc.start]:02x})", _line_at(data, exc.start)
+        ) from None
 
 
 def _records(text: str, delimiter: str, file: SourceFile) -> Iterator[tuple[int, list[str]]]:
@@ -103,8 +114,12 @@ def read_items(text: str, delimiter: str, file: SourceFile) -> Iterator[Line | R
             continue
         if cells[0].strip().isdigit():
             if len(cells) != len(HEADER):
-                raise _fail(file, f"data row has {len(cells)} cells, expected {len(HEADER)} "
-                                  "(a separator inside an unquoted cell, or a shifted column?)", locator)
+                raise _fail(
+                    file,
+                    f"data row has {len(cells)} cells, expected {len(HEADER)} "
+                    "(a separator inside an unquoted cell, or a shifted column?)",
+                    locator,
+                )
             yield Row(tuple(cells), locator)
         elif len(filled) == 1:
             yield Line(filled[0], locator)

@@ -50,8 +50,9 @@ def _column(box: Box, spans: list[tuple[float, float]]) -> int | None:
     return None
 
 
-def _page_items(page_no: int, boxes: list[Box], spans: list[tuple[float, float]] | None,
-               file: SourceFile) -> tuple[list[Line | Row], list[tuple[float, float]] | None]:
+def _page_items(
+    page_no: int, boxes: list[Box], spans: list[tuple[float, float]] | None, file: SourceFile
+) -> tuple[list[Line | Row], list[tuple[float, float]] | None]:
     """One page's rows and lines in reading order, and the column spans for the next page."""
     found = _header_spans(boxes)
     header_band = None
@@ -66,8 +67,9 @@ def _page_items(page_no: int, boxes: list[Box], spans: list[tuple[float, float]]
             placed.append((-box.clip[3], box.clip[0], Line(box.text, f"page {page_no}")))
         elif band != header_band:
             if col in cells[band]:
-                raise ParseError(file.source_id, file.file_name, f"two text boxes in column {col + 1} of one row",
-                                 f"page {page_no}")
+                raise ParseError(
+                    file.source_id, file.file_name, f"two text boxes in column {col + 1} of one row", f"page {page_no}"
+                )
             cells[band][col] = box.text
     for band, row in cells.items():
         placed.append((-band[1], 0.0, row))
@@ -80,8 +82,12 @@ def _page_items(page_no: int, boxes: list[Box], spans: list[tuple[float, float]]
         n += 1
         locator = f"page {page_no} row {n}"
         if 0 not in item:
-            raise ParseError(file.source_id, file.file_name,
-                             f"a table row without an ID cell (a row split across a page break?): {item}", locator)
+            raise ParseError(
+                file.source_id,
+                file.file_name,
+                f"a table row without an ID cell (a row split across a page break?): {item}",
+                locator,
+            )
         items.append(Row(tuple(item.get(j, "") for j in range(len(HEADER))), locator))
     return items, spans
 
@@ -90,10 +96,13 @@ def _check_page_numbers(pages: list[list[Box]], file: SourceFile) -> None:
     """Footers read 'Página N de M': each page must be the N-th of exactly as many pages as the file has."""
     for page_no, boxes in enumerate(pages, 1):
         for box in boxes:
-            if m := _PAGE_FOOTER.fullmatch(box.text):
-                if (int(m[1]), int(m[2])) != (page_no, len(pages)):
-                    raise ParseError(file.source_id, file.file_name, f"footer {box.text!r} on page {page_no} of "
-                                     f"{len(pages)}: pages missing or out of order", f"page {page_no}")
+            if (m := _PAGE_FOOTER.fullmatch(box.text)) and (int(m[1]), int(m[2])) != (page_no, len(pages)):
+                raise ParseError(
+                    file.source_id,
+                    file.file_name,
+                    f"footer {box.text!r} on page {page_no} of {len(pages)}: pages missing or out of order",
+                    f"page {page_no}",
+                )
 
 
 def read_items(file: SourceFile) -> list[Line | Row]:
@@ -105,8 +114,9 @@ def read_items(file: SourceFile) -> list[Line | Row]:
     except PdfReadError as exc:
         raise ParseError(file.source_id, file.file_name, str(exc), f"page {exc.page}") from None
     except Exception as exc:  # pdfminer signals damage with many exception types
-        raise ParseError(file.source_id, file.file_name,
-                         f"unreadable PDF ({type(exc).__name__}: {exc}); truncated or damaged?") from None
+        raise ParseError(
+            file.source_id, file.file_name, f"unreadable PDF ({type(exc).__name__}: {exc}); truncated or damaged?"
+        ) from None
     _check_page_numbers(pages, file)
     items: list[Line | Row] = []
     spans = None

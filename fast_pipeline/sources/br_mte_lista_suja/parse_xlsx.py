@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Iterator
+from collections.abc import Iterator
 
 import openpyxl
 import pandas as pd
@@ -25,7 +25,13 @@ from fast_pipeline.core.errors import ParseError
 from fast_pipeline.core.source import SourceFile
 from fast_pipeline.core.text import clean, fold
 from fast_pipeline.sources.br_mte_lista_suja.document import (
-    HEADER, Line, Row, build_table, header_problem, is_header, read_checked,
+    HEADER,
+    Line,
+    Row,
+    build_table,
+    header_problem,
+    is_header,
+    read_checked,
 )
 
 
@@ -47,8 +53,7 @@ def _find_header(rows: list[tuple], sheet: str, file: SourceFile) -> int | None:
         labels = [v for v in values if _filled(v)]
         if labels and fold(labels[0]) == "id":
             if not is_header(labels):
-                raise ParseError(file.source_id, file.file_name, header_problem(labels),
-                                 f"sheet {sheet} row {i + 1}")
+                raise ParseError(file.source_id, file.file_name, header_problem(labels), f"sheet {sheet} row {i + 1}")
             return i
     return None
 
@@ -66,9 +71,13 @@ def _items(rows: list[tuple], head: int, sheet: str, file: SourceFile) -> Iterat
         if i > head and _is_row_number(first):
             stray = [j for j, _ in filled if j not in positions]
             if stray:
-                raise ParseError(file.source_id, file.file_name,
-                                 f"value in column {get_column_letter(stray[0] + 1)}, outside the "
-                                 f"{len(HEADER)} header columns (a shifted or added column?)", locator)
+                raise ParseError(
+                    file.source_id,
+                    file.file_name,
+                    f"value in column {get_column_letter(stray[0] + 1)}, outside the "
+                    f"{len(HEADER)} header columns (a shifted or added column?)",
+                    locator,
+                )
             yield Row(tuple(values[j] if j < len(values) else None for j in positions), locator)
         elif len(filled) == 1 and isinstance(filled[0][1], str):
             yield Line(filled[0][1], locator)
@@ -76,8 +85,9 @@ def _items(rows: list[tuple], head: int, sheet: str, file: SourceFile) -> Iterat
             continue  # a repeated header
         else:
             shown = [clean(v) if isinstance(v, str) else v for _, v in filled[:4]]
-            raise ParseError(file.source_id, file.file_name,
-                             f"row is neither a data row nor a text line: {shown}", locator)
+            raise ParseError(
+                file.source_id, file.file_name, f"row is neither a data row nor a text line: {shown}", locator
+            )
 
 
 def parse_xlsx(file: SourceFile) -> pd.DataFrame:
@@ -96,10 +106,14 @@ def parse_xlsx(file: SourceFile) -> pd.DataFrame:
     finally:
         book.close()
     if not found:
-        raise ParseError(file.source_id, file.file_name,
-                         f"no sheet has the header row (ID, Ano da ação fiscal, ...); sheets: {book.sheetnames}")
+        raise ParseError(
+            file.source_id,
+            file.file_name,
+            f"no sheet has the header row (ID, Ano da ação fiscal, ...); sheets: {book.sheetnames}",
+        )
     if len(found) > 1:
-        raise ParseError(file.source_id, file.file_name,
-                         f"several sheets hold the list: {[name for name, _, _ in found]}")
+        raise ParseError(
+            file.source_id, file.file_name, f"several sheets hold the list: {[name for name, _, _ in found]}"
+        )
     sheet, rows, head = found[0]
     return build_table(_items(rows, head, sheet, file), file)

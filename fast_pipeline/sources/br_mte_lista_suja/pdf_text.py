@@ -102,8 +102,14 @@ class Box:
 def _mult(m: Matrix, n: Matrix) -> Matrix:
     a, b, c, d, e, f = m
     a2, b2, c2, d2, e2, f2 = n
-    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
-            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+    return (
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    )
 
 
 def _literal(data: bytes, start: int) -> tuple[bytes, int]:
@@ -120,11 +126,11 @@ def _literal(data: bytes, start: int) -> tuple[bytes, int]:
             if esc in _ESCAPES:
                 out += _ESCAPES[esc]
             elif 0x30 <= esc <= 0x37:
-                digits = re.match(rb"[0-7]{1,3}", data[i:i + 3]).group()
+                digits = re.match(rb"[0-7]{1,3}", data[i : i + 3]).group()
                 out.append(int(digits, 8) & 0xFF)
                 i += len(digits) - 1
             elif esc in (0x0D, 0x0A):  # line continuation
-                if esc == 0x0D and data[i + 1:i + 2] == b"\n":
+                if esc == 0x0D and data[i + 1 : i + 2] == b"\n":
                     i += 1
             else:
                 out.append(esc)
@@ -219,8 +225,18 @@ class _PageReader:
         pending_clip = False
         operands: list = []
         arrays: list[list] = []
-        state = {"font": None, "size": 0.0, "scale": 1.0, "charspace": 0.0, "wordspace": 0.0,
-                 "leading": 0.0, "rise": 0.0, "tm": IDENTITY, "tlm": IDENTITY, "tx": 0.0}
+        state = {
+            "font": None,
+            "size": 0.0,
+            "scale": 1.0,
+            "charspace": 0.0,
+            "wordspace": 0.0,
+            "leading": 0.0,
+            "rise": 0.0,
+            "tm": IDENTITY,
+            "tlm": IDENTITY,
+            "tx": 0.0,
+        }
         pos, end = 0, len(data)
         match = _TOKEN.match
         while pos < end:
@@ -289,8 +305,11 @@ class _PageReader:
                 if pending_clip and path:
                     xs, ys = path[0::2], path[1::2]
                     new = (min(xs), min(ys), max(xs), max(ys))
-                    clip = new if clip is None else (max(clip[0], new[0]), max(clip[1], new[1]),
-                                                      min(clip[2], new[2]), min(clip[3], new[3]))
+                    clip = (
+                        new
+                        if clip is None
+                        else (max(clip[0], new[0]), max(clip[1], new[1]), min(clip[2], new[2]), min(clip[3], new[3]))
+                    )
                     clip = tuple(round(v, 3) for v in clip)
                 path, pending_clip = [], False
             elif op == b"BT":

@@ -55,8 +55,11 @@ def find_csv(page: bytes, page_url: str, source_id: str) -> RemoteFile:
         if _CSV_NAME.search(name):
             links[url] = name
     if not links:
-        raise AcquisitionError(source_id, None, f"no withhold-release-orders-findings*.csv link on {page_url} "
-                                                "(page redesigned or an error page?)")
+        raise AcquisitionError(
+            source_id,
+            None,
+            f"no withhold-release-orders-findings*.csv link on {page_url} (page redesigned or an error page?)",
+        )
     dated = {url: date_in_name(name) for url, name in links.items()}
     if len(links) > 1 and None in dated.values():
         undated = [links[u] for u, d in dated.items() if d is None]

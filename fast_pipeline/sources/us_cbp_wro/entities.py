@@ -34,7 +34,8 @@ _VESSEL_MARKER = re.compile(r"(?:(?:the\s+)?(?:fishing\s+)?vessels?\s*:|[fm]/v\b
 _FISHING = re.compile(r"\b(?:fish\w*|seafood|tuna|shrimp|squid|vessels?)\b", re.I)
 _VESSEL_SHAPE = re.compile(r"^the\s+\S|\bNo\.?\s*\d+$", re.I)
 _BEFORE_VESSEL_MARKER = re.compile(
-    r"\s*(?:[,;]\s*(?:and\s+)?|\s+and\s+)(?=(?:the\s+)?(?:fishing\s+)?vessels?\s*:)", re.I)
+    r"\s*(?:[,;]\s*(?:and\s+)?|\s+and\s+)(?=(?:the\s+)?(?:fishing\s+)?vessels?\s*:)", re.I
+)
 _NEW_LINE_NAME = re.compile(r"(?!and\b|or\b|a/k/a|f/k/a|its\b)[A-Z0-9\"'(]|(?:fishing\s+)?vessels?\s*:", re.I)
 
 
@@ -48,7 +49,7 @@ def _join_lines(raw: str) -> str:
     for line in lines[1:]:
         before = out.rstrip(" ,")
         new_name = _NEW_LINE_NAME.match(line) and not line[0].islower()
-        if new_name and (ends_with_legal_form(before) or before.endswith(")")) or _VESSEL_MARKER.match(line):
+        if (new_name and (ends_with_legal_form(before) or before.endswith(")"))) or _VESSEL_MARKER.match(line):
             out = f"{before}; {line}"
         else:
             out = f"{out} {line}"
@@ -56,10 +57,18 @@ def _join_lines(raw: str) -> str:
 
 
 def _party(entity: NamedEntity, kind: str, relation: str) -> dict:
-    return {"name": entity.name, "kind": kind, "relation": relation, "aliases": list(entity.aliases),
-            "former_names": list(entity.former_names), "scope": entity.scope,
-            "subsidiaries": [{"name": s.name, "aliases": list(s.aliases), "former_names": list(s.former_names)}
-                             for s in entity.subsidiaries]}
+    return {
+        "name": entity.name,
+        "kind": kind,
+        "relation": relation,
+        "aliases": list(entity.aliases),
+        "former_names": list(entity.former_names),
+        "scope": entity.scope,
+        "subsidiaries": [
+            {"name": s.name, "aliases": list(s.aliases), "former_names": list(s.former_names)}
+            for s in entity.subsidiaries
+        ],
+    }
 
 
 def _vessels(text: str) -> list[NamedEntity]:
@@ -86,7 +95,7 @@ def parse_entity_cell(raw: str | None, *, country: str | None, context: str) -> 
             continue
         marker = _VESSEL_MARKER.match(segment)
         if marker:
-            found += [(v, "vessel") for v in _vessels(segment[marker.end():])]
+            found += [(v, "vessel") for v in _vessels(segment[marker.end() :])]
             continue
         for entity in parse_entity_chain(segment):
             if fishing and not ends_with_legal_form(entity.name) and _VESSEL_SHAPE.search(entity.name):

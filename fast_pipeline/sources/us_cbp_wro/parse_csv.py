@@ -20,8 +20,19 @@ from fast_pipeline.core.errors import ParseError
 from fast_pipeline.core.source import SourceFile
 from fast_pipeline.sources.us_cbp_wro.record import build_record
 
-HEADER = ("Effective Date", "Calendar Year", "Country Code", "Country", "Merchandise", "WRO/Finding", "Industry",
-          "Status", "Press Release", "Entity", "Remarks")
+HEADER = (
+    "Effective Date",
+    "Calendar Year",
+    "Country Code",
+    "Country",
+    "Merchandise",
+    "WRO/Finding",
+    "Industry",
+    "Status",
+    "Press Release",
+    "Entity",
+    "Remarks",
+)
 OPTIONAL = ("Modified Date",)
 _BOM = b"\xef\xbb\xbf"
 
@@ -32,7 +43,7 @@ def decode(data: bytes) -> tuple[str, str]:
         raise ParseError(None, None, "UTF-16 or binary data, not a UTF-8/Windows-1252 CSV")
     if data.startswith(_BOM):
         try:
-            return data[len(_BOM):].decode("utf-8"), "utf-8-sig"
+            return data[len(_BOM) :].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
             raise ParseError(None, None, f"UTF-8 BOM but invalid UTF-8 at byte {exc.start + 3}") from exc
     try:
@@ -42,8 +53,9 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
-        raise ParseError(None, None, f"neither UTF-8 nor Windows-1252 (byte 0x{data[exc.start]:02x} "
-                                     f"at offset {exc.start})") from exc
+        raise ParseError(
+            None, None, f"neither UTF-8 nor Windows-1252 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from exc
 
 
 def check_header(cells: list[str]) -> list[str]:
@@ -92,7 +104,7 @@ def parse_csv(file: SourceFile) -> pd.DataFrame:
         locator = f"row {number}"
         if all(clean_cell(c) is None for c in cells):
             continue
-        if len(cells) < len(names) or any(clean_cell(c) for c in cells[len(names):]):
+        if len(cells) < len(names) or any(clean_cell(c) for c in cells[len(names) :]):
             raise fail(f"{len(cells)} cells for {len(names)} columns (a truncated or shifted row?)", locator)
         try:
             record = build_record(dict(zip(names, cells)))

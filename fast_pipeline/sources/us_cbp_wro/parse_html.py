@@ -23,14 +23,19 @@ from fast_pipeline.sources.us_cbp_wro.record import build_record
 
 # Page header -> CSV column name.
 COLUMNS = {
-    "date": "Effective Date", "effective date": "Effective Date",
+    "date": "Effective Date",
+    "effective date": "Effective Date",
     "merchandise": "Merchandise",
-    "manufacturer/entity": "Entity", "manufacturer": "Entity", "entity": "Entity",
+    "manufacturer/entity": "Entity",
+    "manufacturer": "Entity",
+    "entity": "Entity",
     "status": "Status",
-    "wro/finding": "WRO/Finding", "type": "WRO/Finding",
+    "wro/finding": "WRO/Finding",
+    "type": "WRO/Finding",
     "industry": "Industry",
     "press release": "Press Release",
-    "remarks": "Remarks", "notes": "Remarks",
+    "remarks": "Remarks",
+    "notes": "Remarks",
 }
 REQUIRED = ("Effective Date", "Merchandise", "Entity", "Status")
 _HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
@@ -101,8 +106,8 @@ def parse_page(file: SourceFile) -> pd.DataFrame:
     rows = []
     for t_no, table in enumerate(tables, start=1):
         where = f"table {t_no}"
-        names, body = _header(table, lambda r: fail(r, where))
-        country = _country(table, lambda r: fail(r, where))
+        names, body = _header(table, lambda r, where=where: fail(r, where))
+        country = _country(table, lambda r, where=where: fail(r, where))
         section_type = _order_type(table)
         count = 0
         for r_no, tr in enumerate(body, start=1):

@@ -54,8 +54,9 @@ def build_record(values: dict[str, str | None], *, allow_month_names: bool = Fal
     industry = field("Industry")
     entity_raw = values.get("Entity")
     try:
-        parties = parse_entity_cell(entity_raw, country=country,
-                                    context=" ".join(filter(None, (merchandise, industry))))
+        parties = parse_entity_cell(
+            entity_raw, country=country, context=" ".join(filter(None, (merchandise, industry)))
+        )
     except ParseError as exc:
         raise ParseError(None, None, f"Entity: {exc.reason}") from exc
     if not parties and not (country or code):

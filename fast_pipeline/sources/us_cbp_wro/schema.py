@@ -31,8 +31,11 @@ PARSED_SCHEMA = pa.DataFrameSchema(
         "status": _text(False, pa.Check.isin(sorted(set(STATUSES.values())))),
         "press_release": _text(True),
         "entity_raw": _text(True, description="the Entity cell as published (line breaks kept)"),
-        "parties": _text(False, pa.Check.str_matches(r"^\[.*\]$"),
-                         description='JSON [{"name", "kind", "relation", "aliases", ...}] read from the cell'),
+        "parties": _text(
+            False,
+            pa.Check.str_matches(r"^\[.*\]$"),
+            description='JSON [{"name", "kind", "relation", "aliases", ...}] read from the cell',
+        ),
         "remarks": _text(True),
         "encoding": _text(True, description="how the CSV was decoded: utf-8-sig, utf-8 or cp1252"),
         **PROVENANCE_COLUMNS,

@@ -30,8 +30,12 @@ ACTION_KINDS = {
 }
 _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _MONTH_DATE = re.compile(r"([A-Z][a-z]+)\.?\s+(\d{1,2}),\s+(\d{4})")
-_MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        "january february march april may june july august september october november december".split(), start=1
+    )
+}
 
 
 def _word_key(text: str) -> str:
@@ -42,8 +46,12 @@ def status(raw: str) -> str:
     try:
         return STATUSES[_word_key(raw)]
     except KeyError:
-        raise ParseError(None, None, f"unknown status {raw!r}: add it to us_cbp_wro/vocabulary.py STATUSES "
-                                     f"(known: {', '.join(sorted(STATUSES))})") from None
+        raise ParseError(
+            None,
+            None,
+            f"unknown status {raw!r}: add it to us_cbp_wro/vocabulary.py STATUSES "
+            f"(known: {', '.join(sorted(STATUSES))})",
+        ) from None
 
 
 def action_kind(raw: str) -> str:
@@ -71,7 +79,8 @@ def country_code(raw: str) -> str:
     """An ISO 3166-1 alpha-2 code as published, checked against the standard."""
     code = raw.strip().upper()
     if not re.fullmatch(r"[A-Z]{2}", code) or (
-            pycountry.countries.get(alpha_2=code) is None and code not in USER_ASSIGNED_CODES):
+        pycountry.countries.get(alpha_2=code) is None and code not in USER_ASSIGNED_CODES
+    ):
         raise ParseError(None, None, f"Country Code {raw!r} is not an ISO 3166-1 alpha-2 code")
     return code
 

@@ -23,9 +23,15 @@ from fast_pipeline.core.source import SourceMetadata
 
 def _related(subsidiaries_json: str) -> str:
     return to_json_list(
-        {"name": s["name"], "kind": name_kind(s["name"]), "relation": "subsidiary",
-         "aliases": s["aliases"], "former_names": s["former_names"]}
-        for s in json.loads(subsidiaries_json))
+        {
+            "name": s["name"],
+            "kind": name_kind(s["name"]),
+            "relation": "subsidiary",
+            "aliases": s["aliases"],
+            "former_names": s["former_names"],
+        }
+        for s in json.loads(subsidiaries_json)
+    )
 
 
 def normalise(parsed: pd.DataFrame, meta: SourceMetadata, edition: str, edition_date: str | None) -> pd.DataFrame:
@@ -34,41 +40,48 @@ def normalise(parsed: pd.DataFrame, meta: SourceMetadata, edition: str, edition_
     for row in parsed.to_dict("records"):
         key = (row["section"], name_key(row["name"]))
         if key in seen:
-            raise ParseError(meta.source_id, row["source_file"],
-                             f"{row['name']!r} is listed twice in section {row['section']} "
-                             f"(also at {seen[key]})", row["source_locator"])
+            raise ParseError(
+                meta.source_id,
+                row["source_file"],
+                f"{row['name']!r} is listed twice in section {row['section']} (also at {seen[key]})",
+                row["source_locator"],
+            )
         seen[key] = row["source_locator"]
-        out.append({
-            "action_id": action_id(meta.source_id, *key),
-            "source_id": meta.source_id,
-            "edition": edition,
-            "edition_date": edition_date,
-            "natural_key": f"{key[0]}|{key[1]}",
-            "action_type": "entity_list_designation",
-            "authority": meta.authority,
-            "jurisdiction": meta.jurisdiction,
-            "legal_basis": f"UFLPA Sec. {row['section']}",
-            "party_record_id": stable_id("party", meta.source_id, key[1]),
-            "party_name": row["name"],
-            "party_kind": name_kind(row["name"]),
-            "party_identifiers": "[]",
-            "party_aliases": row["aliases"],
-            "party_former_names": row["former_names"],
-            "related_parties": _related(row["subsidiaries"]),
-            "status_raw": None,
-            "status": "active",
-            "listed_date": row["effective_date"],
-            "effective_date": row["effective_date"],
-            "details": to_json_object({
-                "section": row["section"],
-                "section_description": row["section_description"],
-                "entity_cell": row["entity_raw"],
-                "scope": row["scope"],
-                "effective_date_raw": row["effective_date_raw"],
-                "page_last_updated": row["page_last_updated"],
-            }),
-            "source_url": row.get("source_url"),
-            "source_sha256": row["source_sha256"],
-            "source_locator": row["source_locator"],
-        })
+        out.append(
+            {
+                "action_id": action_id(meta.source_id, *key),
+                "source_id": meta.source_id,
+                "edition": edition,
+                "edition_date": edition_date,
+                "natural_key": f"{key[0]}|{key[1]}",
+                "action_type": "entity_list_designation",
+                "authority": meta.authority,
+                "jurisdiction": meta.jurisdiction,
+                "legal_basis": f"UFLPA Sec. {row['section']}",
+                "party_record_id": stable_id("party", meta.source_id, key[1]),
+                "party_name": row["name"],
+                "party_kind": name_kind(row["name"]),
+                "party_identifiers": "[]",
+                "party_aliases": row["aliases"],
+                "party_former_names": row["former_names"],
+                "related_parties": _related(row["subsidiaries"]),
+                "status_raw": None,
+                "status": "active",
+                "listed_date": row["effective_date"],
+                "effective_date": row["effective_date"],
+                "details": to_json_object(
+                    {
+                        "section": row["section"],
+                        "section_description": row["section_description"],
+                        "entity_cell": row["entity_raw"],
+                        "scope": row["scope"],
+                        "effective_date_raw": row["effective_date_raw"],
+                        "page_last_updated": row["page_last_updated"],
+                    }
+                ),
+                "source_url": row.get("source_url"),
+                "source_sha256": row["source_sha256"],
+                "source_locator": row["source_locator"],
+            }
+        )
     return conform(pd.DataFrame(out)) if out else empty_actions()

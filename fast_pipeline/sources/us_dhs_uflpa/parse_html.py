@@ -86,7 +86,7 @@ def parse_page(file: SourceFile, known_sections: tuple[str, ...]) -> pd.DataFram
     rows: list[dict] = []
     for t_no, table in enumerate(tables, start=1):
         where = f"table {t_no}"
-        section, description = _section_of(table, lambda r: fail(r, where))
+        section, description = _section_of(table, lambda r, where=where: fail(r, where))
         if section not in known_sections:
             raise fail(f"unknown section {section!r} (known: {', '.join(known_sections)})", where)
         trs = table.find_all("tr")
@@ -111,20 +111,22 @@ def parse_page(file: SourceFile, known_sections: tuple[str, ...]) -> pd.DataFram
                 entity = parse_listed_entity(name_raw)
             except ParseError as exc:
                 raise fail(f"entity cell: {exc.reason}", locator) from exc
-            rows.append({
-                "section": section,
-                "section_description": description,
-                "entity_raw": name_raw,
-                "name": entity.name,
-                "aliases": to_json_list(entity.aliases),
-                "former_names": to_json_list(entity.former_names),
-                "subsidiaries": to_json_list(s.to_dict() for s in entity.subsidiaries),
-                "scope": entity.scope,
-                "effective_date_raw": date_text,
-                "effective_date": when.date().isoformat(),
-                "page_last_updated": page_updated,
-                "source_locator": locator,
-            })
+            rows.append(
+                {
+                    "section": section,
+                    "section_description": description,
+                    "entity_raw": name_raw,
+                    "name": entity.name,
+                    "aliases": to_json_list(entity.aliases),
+                    "former_names": to_json_list(entity.former_names),
+                    "subsidiaries": to_json_list(s.to_dict() for s in entity.subsidiaries),
+                    "scope": entity.scope,
+                    "effective_date_raw": date_text,
+                    "effective_date": when.date().isoformat(),
+                    "page_last_updated": page_updated,
+                    "source_locator": locator,
+                }
+            )
             count += 1
         if not count:
             raise fail(f"the table of section {section} has no rows", where)

@@ -19,9 +19,9 @@ EXPLOITATION = "forced or indentured child labor"
 def normalise_pairs(parsed: pd.DataFrame, edition: str, edition_date: str | None, meta: SourceMetadata) -> pd.DataFrame:
     rows = []
     for row in parsed.to_dict("records"):
-        action = pair_action(meta, row, action_type="procurement_exclusion", edition=edition,
-                             edition_date=edition_date)
-        action["details"] = to_json_object({"exploitation": EXPLOITATION, "country_as_published": row["country"],
-                                            "good_key": good_key(row["good"])})
+        action = pair_action(meta, row, action_type="procurement_exclusion", edition=edition, edition_date=edition_date)
+        action["details"] = to_json_object(
+            {"exploitation": EXPLOITATION, "country_as_published": row["country"], "good_key": good_key(row["good"])}
+        )
         rows.append(action)
     return actions_frame(rows)

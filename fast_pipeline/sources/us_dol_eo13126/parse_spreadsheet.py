@@ -22,7 +22,12 @@ def parse_spreadsheet(file: SourceFile) -> pd.DataFrame:
         locator = f"row {number}"
         if country is None or good is None:
             raise ParseError(file.source_id, file.file_name, "a row without both a country and a good", locator)
-        rows.append({"good": good, "country": country,
-                     "country_iso2": resolve_country(country, file, locator, PUBLISHER_SPELLINGS),
-                     "source_locator": locator})
+        rows.append(
+            {
+                "good": good,
+                "country": country,
+                "country_iso2": resolve_country(country, file, locator, PUBLISHER_SPELLINGS),
+                "source_locator": locator,
+            }
+        )
     return pd.DataFrame(rows)

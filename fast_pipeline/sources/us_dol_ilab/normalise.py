@@ -41,16 +41,18 @@ def normalise_pairs(parsed: pd.DataFrame, edition: str, edition_date: str | None
             sector_code=sector,
             sector_scheme=SECTOR_SCHEME if sector else None,
             status_raw=status_words(row),
-            details=to_json_object({
-                "child_labor": _known(row["child_labor"]),
-                "forced_labor": _known(row["forced_labor"]),
-                "forced_child_labor": _known(row["forced_child_labor"]),
-                "derived_labor_exploitation": _known(row["derived_labor_exploitation"]),
-                "derived_country": row["derived_country"],
-                "region": row["region"],
-                "country_as_published": row["country"],
-                "good_key": good_key(row["good"]),
-            }),
+            details=to_json_object(
+                {
+                    "child_labor": _known(row["child_labor"]),
+                    "forced_labor": _known(row["forced_labor"]),
+                    "forced_child_labor": _known(row["forced_child_labor"]),
+                    "derived_labor_exploitation": _known(row["derived_labor_exploitation"]),
+                    "derived_country": row["derived_country"],
+                    "region": row["region"],
+                    "country_as_published": row["country"],
+                    "good_key": good_key(row["good"]),
+                }
+            ),
         )
         rows.append(action)
     return actions_frame(rows)

@@ -29,12 +29,24 @@ def parse_xlsx(file: SourceFile) -> pd.DataFrame:
         locator = f"row {number}"
         if country is None or good is None:
             raise ParseError(file.source_id, file.file_name, "a row without both a country and a good", locator)
-        flags = {"child_labor": _mark(child, "Child Labor", file, locator),
-                 "forced_labor": _mark(forced, "Forced Labor", file, locator)}
+        flags = {
+            "child_labor": _mark(child, "Child Labor", file, locator),
+            "forced_labor": _mark(forced, "Forced Labor", file, locator),
+        }
         if not any(flags.values()):
             raise ParseError(file.source_id, file.file_name, "neither Child Labor nor Forced Labor is marked", locator)
-        rows.append({"good": good, "good_sector": None, "country": country,
-                     "country_iso2": resolve_country(country, file, locator), "region": None, **flags,
-                     "forced_child_labor": None, "derived_labor_exploitation": None, "derived_country": None,
-                     "source_locator": locator})
+        rows.append(
+            {
+                "good": good,
+                "good_sector": None,
+                "country": country,
+                "country_iso2": resolve_country(country, file, locator),
+                "region": None,
+                **flags,
+                "forced_child_labor": None,
+                "derived_labor_exploitation": None,
+                "derived_country": None,
+                "source_locator": locator,
+            }
+        )
     return pd.DataFrame(rows)

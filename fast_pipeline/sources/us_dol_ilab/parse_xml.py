@@ -24,13 +24,26 @@ from fast_pipeline.core.text import clean
 from fast_pipeline.sources.us_dol_common import check_bytes, resolve_country
 
 GOOD_FIELDS = {"Good_Name", "Good_Sector", "Countries"}
-COUNTRY_FIELDS = {"Country_Name", "Country_ISO2", "Country_ISO3", "Country_Region", "Child_Labor", "Forced_Labor",
-                  "Forced_Child_Labor", "Derived_Labor_Exploitation", "Derived_Country"}
+COUNTRY_FIELDS = {
+    "Country_Name",
+    "Country_ISO2",
+    "Country_ISO3",
+    "Country_Region",
+    "Child_Labor",
+    "Forced_Labor",
+    "Forced_Child_Labor",
+    "Derived_Labor_Exploitation",
+    "Derived_Country",
+}
 REQUIRED_COUNTRY_FIELDS = ("Country_Name", "Child_Labor", "Forced_Labor", "Forced_Child_Labor")
 # Country_ISO2 values DOL used that are not (or no longer) ISO 3166-1, and the ISO code they stand for.
 DOL_CODES = {"BU": "MM", "KV": "KG"}
-FLAG_FIELDS = {"Child_Labor": "child_labor", "Forced_Labor": "forced_labor", "Forced_Child_Labor": "forced_child_labor",
-               "Derived_Labor_Exploitation": "derived_labor_exploitation"}
+FLAG_FIELDS = {
+    "Child_Labor": "child_labor",
+    "Forced_Labor": "forced_labor",
+    "Forced_Child_Labor": "forced_child_labor",
+    "Derived_Labor_Exploitation": "derived_labor_exploitation",
+}
 
 
 def _root(file: SourceFile) -> Element:
@@ -39,8 +52,9 @@ def _root(file: SourceFile) -> Element:
     try:
         return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        raise ParseError(file.source_id, file.file_name,
-                         f"the XML declares a DOCTYPE or entities, which are refused: {exc}") from None
+        raise ParseError(
+            file.source_id, file.file_name, f"the XML declares a DOCTYPE or entities, which are refused: {exc}"
+        ) from None
     except XmlSyntaxError as exc:
         line, col = exc.position
         raise ParseError(file.source_id, file.file_name, f"malformed XML: {exc}", f"line {line} column {col}") from None
@@ -95,8 +109,12 @@ def _pair(good: dict, country: dict, file: SourceFile, locator: str) -> dict:
     iso2 = resolve_country(name, file, locator)
     published = country.get("Country_ISO2")
     if published and DOL_CODES.get(published.upper(), published.upper()) != iso2:
-        raise ParseError(file.source_id, file.file_name,
-                         f"{name!r} maps to {iso2} but the file says Country_ISO2 {published}", locator)
+        raise ParseError(
+            file.source_id,
+            file.file_name,
+            f"{name!r} maps to {iso2} but the file says Country_ISO2 {published}",
+            locator,
+        )
     flags = {col: _yes_no(country[tag], tag, file, locator) for tag, col in FLAG_FIELDS.items() if tag in country}
     if not any(flags.values()):
         raise ParseError(file.source_id, file.file_name, "no exploitation flag is Yes for this pair", locator)

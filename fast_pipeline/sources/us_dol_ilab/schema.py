@@ -22,8 +22,9 @@ PARSED_SCHEMA = pa.DataFrameSchema(
         "child_labor": pa.Column(bool),
         "forced_labor": pa.Column(bool),
         "forced_child_labor": pa.Column("boolean", nullable=True, description="null where the file has no such field"),
-        "derived_labor_exploitation": pa.Column("boolean", nullable=True,
-                                                description="XML Derived_Labor_Exploitation (downstream goods, 2022+)"),
+        "derived_labor_exploitation": pa.Column(
+            "boolean", nullable=True, description="XML Derived_Labor_Exploitation (downstream goods, 2022+)"
+        ),
         "derived_country": pa.Column(str, _TEXT, nullable=True, description="XML Derived_Country, as published"),
         **PROVENANCE_COLUMNS,
     },

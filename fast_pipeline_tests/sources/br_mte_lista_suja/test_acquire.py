@@ -33,7 +33,7 @@ PAGE = f"""<!DOCTYPE html><html><body>
       <p><a href="{BASE}/areas-de-atuacao/documentos-outros/2026_0014.csv">Clique para baixar</a></p></td>
 </tr></tbody></table>
 <p><a href="{BASE}/2025_0005.txt"></a></p>
-</div></div></body></html>""".encode("utf-8")
+</div></div></body></html>""".encode()
 
 
 class StubHttp:
@@ -52,24 +52,33 @@ def test_discover_returns_the_four_lista_suja_files():
     files = SOURCE.discover(http)
     assert http.asked == [(LANDING, SID)]
     assert [(f.file_format, f.file_name) for f in files] == [
-        ("pdf", "cadastro_de_empregadores.pdf"), ("xlsx", "cadastro_de_empregadores.xlsx"),
-        ("txt", "cadastro_de_empregadores.txt"), ("csv", "cadastro_de_empregadores.csv")]
-    assert {f.url for f in files} == {f"{BASE}/areas-de-atuacao/cadastro_de_empregadores.{ext}"
-                                      for ext in ("pdf", "xlsx", "txt", "csv")}
+        ("pdf", "cadastro_de_empregadores.pdf"),
+        ("xlsx", "cadastro_de_empregadores.xlsx"),
+        ("txt", "cadastro_de_empregadores.txt"),
+        ("csv", "cadastro_de_empregadores.csv"),
+    ]
+    assert {f.url for f in files} == {
+        f"{BASE}/areas-de-atuacao/cadastro_de_empregadores.{ext}" for ext in ("pdf", "xlsx", "txt", "csv")
+    }
 
 
 def test_discover_fails_when_the_layout_changed():
     http = StubHttp({LANDING: b"<html><body><div id='parent-fieldname-text'><p>em manutencao</p></div></body></html>"})
-    with pytest.raises(AcquisitionError, match="no table.plain"):
+    with pytest.raises(AcquisitionError, match=r"no table\.plain"):
         SOURCE.discover(http)
     swapped = PAGE.replace(b"cadastro_de_empregadores.pdf", b"documentos-pdf/2026_0013.pdf")
     with pytest.raises(AcquisitionError, match="CEAC"):
         SOURCE.discover(StubHttp({LANDING: swapped}))
 
 
-@pytest.mark.parametrize("edition, label", [
-    ("2023-03-09_txt", "2023-03-09"), ("2024-12-04_pdf", "2024-12-04"), ("2026-01-28_xlsx", "2026-01-28"),
-])
+@pytest.mark.parametrize(
+    "edition, label",
+    [
+        ("2023-03-09_txt", "2023-03-09"),
+        ("2024-12-04_pdf", "2024-12-04"),
+        ("2026-01-28_xlsx", "2026-01-28"),
+    ],
+)
 def test_edition_label_is_the_cadastro_atualizado_em_date(shared_sources, edition, label):
     assert SOURCE.edition_label([source_file(saved_file(SID, edition))]) == label
 
@@ -102,7 +111,11 @@ def test_metadata_and_registry():
 
     assert get_source(SID) is SOURCE
     meta = SOURCE.metadata
-    assert (meta.jurisdiction, meta.preferred_formats[0], meta.gate.min_rows, meta.gate.max_rows) == \
-        ("BR", "xlsx", 100, 2000)
+    assert (meta.jurisdiction, meta.preferred_formats[0], meta.gate.min_rows, meta.gate.max_rows) == (
+        "BR",
+        "xlsx",
+        100,
+        2000,
+    )
     assert set(meta.formats) == {"pdf", "xlsx", "txt", "csv"}
     assert Path(SOURCE.metadata.landing_url).name == Path(LANDING).name

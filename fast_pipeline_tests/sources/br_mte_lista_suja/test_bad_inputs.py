@@ -16,8 +16,10 @@ from fast_pipeline_tests.conftest import saved_file
 from fast_pipeline_tests.sources.br_mte_lista_suja.conftest import SID, source_file
 
 HTML = b"<!DOCTYPE html>\n<html><head><title>gov.br</title></head><body>Acesso negado</body></html>"
-CSV_HEADER = ("ID;Ano da ação fiscal;UF;Empregador;CNPJ/CPF;Estabelecimento;Trabalhadores envolvidos;CNAE;"
-              "Decisão administrativa de procedência;Inclusão no Cadastro de Empregadores")
+CSV_HEADER = (
+    "ID;Ano da ação fiscal;UF;Empregador;CNPJ/CPF;Estabelecimento;Trabalhadores envolvidos;CNAE;"
+    "Decisão administrativa de procedência;Inclusão no Cadastro de Empregadores"
+)
 
 
 def parse_error(path: Path, fmt: str | None = None) -> ParseError:
@@ -46,8 +48,15 @@ def test_truncated_pdf(shared_sources, tmp_path):
     assert "unreadable PDF" in parse_error(cut).reason
 
 
-@pytest.mark.parametrize("name", ["cadastro_de_empregadores.pdf", "cadastro_de_empregadores.csv",
-                                  "cadastro_de_empregadores.xlsx", "cadastro_de_empregadores.txt"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "cadastro_de_empregadores.pdf",
+        "cadastro_de_empregadores.csv",
+        "cadastro_de_empregadores.xlsx",
+        "cadastro_de_empregadores.txt",
+    ],
+)
 def test_html_page_saved_under_a_data_name(tmp_path, name):
     path = tmp_path / name
     path.write_bytes(HTML)
@@ -143,15 +152,20 @@ def test_csv_with_preamble_and_trailer(tmp_path):
     ]
     frame = SOURCE.parse_file(source_file(write_csv(tmp_path / "c.csv", lines)))
     assert list(frame["row_id"]) == [1, 2]
-    assert (frame.at[1, "footnote_mark"], frame.at[1, "footnote_text"]) == \
-        ("*1", "Incluído no Cadastro em cumprimento à sentença")
+    assert (frame.at[1, "footnote_mark"], frame.at[1, "footnote_text"]) == (
+        "*1",
+        "Incluído no Cadastro em cumprimento à sentença",
+    )
     assert set(frame["updated_date"]) == {"2026-05-22"} and set(frame["periodic_update_date"]) == {"2026-04-06"}
     assert frame.at[0, "legal_basis"] == "PORTARIA INTERMINISTERIAL MTE/MDHC/MIR Nº 18, DE 13 DE SETEMBRO DE 2024"
 
 
 def test_unexpected_text_between_rows_fails(tmp_path):
-    rows = [CSV_HEADER, "1;2024;SP;ACME LTDA;41.297.068/0001-61;RUA X;2;4399-1/03;15/05/2025;06/10/2025",
-            "Nota: lista sujeita a revisão"]
+    rows = [
+        CSV_HEADER,
+        "1;2024;SP;ACME LTDA;41.297.068/0001-61;RUA X;2;4399-1/03;15/05/2025;06/10/2025",
+        "Nota: lista sujeita a revisão",
+    ]
     err = parse_error(write_csv(tmp_path / "c.csv", rows))
     assert "unexpected text outside the table" in err.reason and err.locator == "line 3"
 
@@ -163,7 +177,7 @@ def test_empty_table_and_no_header(tmp_path):
 
 def test_txt_with_a_broken_quote(shared_sources, tmp_path):
     text = saved_file(SID, "2023-03-09_txt").read_text(encoding="utf-8")
-    broken = text.replace('"Fazenda do Nine, estrada', 'Fazenda do Nine, estrada', 1)  # drop one opening quote
+    broken = text.replace('"Fazenda do Nine, estrada', "Fazenda do Nine, estrada", 1)  # drop one opening quote
     path = tmp_path / "cadastro.txt"
     path.write_text(broken, encoding="utf-8")
     err = parse_error(path)

@@ -22,10 +22,18 @@ def csv_like(xlsx: pd.DataFrame, path: Path, change=None) -> Path:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     for rec in xlsx.astype(object).where(xlsx.notna(), None).to_dict("records"):
         decision = rec["decision_date"]
-        cells = [rec["row_id"], rec["fiscal_year"] or "", rec["uf"] or "",
-                 rec["employer_name"] + (f" ({rec['footnote_mark']})" if rec["footnote_mark"] else ""),
-                 rec["tax_id_raw"], rec["establishment"] or "", rec["workers_affected"] or "", rec["cnae_raw"] or "",
-                 "/".join(reversed(decision.split("-"))) if decision else "", rec["inclusion_raw"]]
+        cells = [
+            rec["row_id"],
+            rec["fiscal_year"] or "",
+            rec["uf"] or "",
+            rec["employer_name"] + (f" ({rec['footnote_mark']})" if rec["footnote_mark"] else ""),
+            rec["tax_id_raw"],
+            rec["establishment"] or "",
+            rec["workers_affected"] or "",
+            rec["cnae_raw"] or "",
+            "/".join(reversed(decision.split("-"))) if decision else "",
+            rec["inclusion_raw"],
+        ]
         if change:
             cells = change(cells)
         if cells:
@@ -69,8 +77,11 @@ def test_disagreements_name_the_rows(parsed, tmp_path):
 
 
 def test_missing_rows_are_reported(parsed, tmp_path):
-    short = csv_like(parsed["2026-01-28_xlsx"], tmp_path / "cadastro_de_empregadores.csv",
-                     lambda cells: cells if cells[0] <= 676 else [])
+    short = csv_like(
+        parsed["2026-01-28_xlsx"],
+        tmp_path / "cadastro_de_empregadores.csv",
+        lambda cells: cells if cells[0] <= 676 else [],
+    )
     issues = SOURCE.cross_check(edition(parsed, short))
     assert issues == [
         "cadastro_de_empregadores.csv vs cadastro_de_empregadores.xlsx: section I row 677 (sheet Sheet row 685) "

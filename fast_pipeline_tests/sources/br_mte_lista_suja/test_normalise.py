@@ -45,8 +45,11 @@ def test_renumbered_rows_keep_their_ids(actions):
     before, after = actions["2026-08-02_csv"], actions["2026-08-03_csv"]
     paraiba_before = by_row(before, 72)
     paraiba_after = by_row(after, 74)
-    assert paraiba_before["party_address"] == paraiba_after["party_address"] == \
-        "RUA PARAIBA, 3200 - JARDIM BRASILIA - DIVINÓPOLIS/MG"
+    assert (
+        paraiba_before["party_address"]
+        == paraiba_after["party_address"]
+        == "RUA PARAIBA, 3200 - JARDIM BRASILIA - DIVINÓPOLIS/MG"
+    )
     assert paraiba_before["action_id"] == paraiba_after["action_id"]
     assert len(ids_of(before, "00843891505")) == 3 and ids_of(before, "00843891505") == ids_of(after, "00843891505")
 
@@ -111,18 +114,24 @@ def test_section_two_and_the_2023_edition(actions):
     gilson = by_row(txt, 1, section="II")
     assert gilson["status_raw"] == "Section II" and gilson["status"] == "active"
     assert gilson["party_name"] == "Gilson Gonçalves Valadares"  # mixed case kept as published
-    assert json.loads(gilson["details"])["inclusion_periods"][1] == {"start": "2022-02-11", "end": None,
-                                                                     "section": "II"}
+    assert json.loads(gilson["details"])["inclusion_periods"][1] == {
+        "start": "2022-02-11",
+        "end": None,
+        "section": "II",
+    }
     # MTE was re-created on 2023-01-01, so the March 2023 update is already its own.
     assert set(txt["authority"]) == {"Ministério do Trabalho e Emprego"}
 
 
-@pytest.mark.parametrize("day, expected", [
-    ("2022-10-05", "Ministério do Trabalho e Previdência"),
-    ("2020-04-06", "Ministério da Economia"),
-    ("2023-03-09", "Ministério do Trabalho e Emprego"),
-    (None, "Ministério do Trabalho e Emprego"),
-])
+@pytest.mark.parametrize(
+    "day, expected",
+    [
+        ("2022-10-05", "Ministério do Trabalho e Previdência"),
+        ("2020-04-06", "Ministério da Economia"),
+        ("2023-03-09", "Ministério do Trabalho e Emprego"),
+        (None, "Ministério do Trabalho e Emprego"),
+    ],
+)
 def test_authority_by_edition_date(day, expected):
     assert authority_on(day, SOURCE.metadata) == expected
 

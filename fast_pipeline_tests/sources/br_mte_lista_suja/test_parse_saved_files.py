@@ -33,6 +33,7 @@ def test_row_counts_per_section_match_the_readme(parsed):
 
 # --- TXT 2023-03-09: mixed case, multi-line quoted cells, section II -------------------------------------
 
+
 def test_txt_first_and_last_rows(parsed):
     txt = parsed["2023-03-09_txt"]
     first = row(txt, 1)
@@ -54,16 +55,20 @@ def test_txt_multiline_cells_stay_in_their_row(parsed):
     shimada = row(txt, 157)
     assert shimada["employer_name"] == "Shigeo Shimada"
     assert shimada["tax_id"] == "66416388987"  # published with a trailing space
-    assert shimada["establishment"] == ("Fazenda Nova Esperança (anterior Fazenda Chapada), km 88, Rodovia MG-365, "
-                                        "sentido Montes Claros, Pirapora/MG")
+    assert shimada["establishment"] == (
+        "Fazenda Nova Esperança (anterior Fazenda Chapada), km 88, Rodovia MG-365, sentido Montes Claros, Pirapora/MG"
+    )
     assert shimada["inclusion_raw"] == "05/04/2021 a 03/05/2021; 09/09/2021 a 15/02/2022; e 15/09/2022"
-    assert periods(shimada) == [{"start": "2021-04-05", "end": "2021-05-03"},
-                                {"start": "2021-09-09", "end": "2022-02-15"},
-                                {"start": "2022-09-15", "end": None}]
+    assert periods(shimada) == [
+        {"start": "2021-04-05", "end": "2021-05-03"},
+        {"start": "2021-09-09", "end": "2022-02-15"},
+        {"start": "2022-09-15", "end": None},
+    ]
     assert (shimada["workers_affected"], shimada["source_locator"]) == (23, "line 163")
     adamek = row(txt, 166)
-    assert adamek["establishment"] == ("Fazenda do Nine, estrada Bela Vista, zona rural, Ituporanga/SC. "
-                                       "Vista, Zona Rural de Ituporanga-SC")
+    assert adamek["establishment"] == (
+        "Fazenda do Nine, estrada Bela Vista, zona rural, Ituporanga/SC. Vista, Zona Rural de Ituporanga-SC"
+    )
     assert (adamek["workers_affected"], adamek["cnae"]) == (9, "0119-9/04")
     after = row(txt, 167)  # the row after a two-line record starts on the right line
     assert (after["employer_name"], after["source_locator"]) == ("Valtides de Almeida Silva", "line 177")
@@ -74,8 +79,10 @@ def test_txt_section_two_and_edition_facts(parsed):
     gilson = row(txt, 1, section="II")
     assert gilson["employer_name"] == "Gilson Gonçalves Valadares"
     assert (gilson["tax_id"], gilson["tax_id_type"]) == ("62759922634", "CPF")
-    assert periods(gilson) == [{"start": "2020-04-03", "end": "2022-02-11", "section": "I"},
-                               {"start": "2022-02-11", "end": None, "section": "II"}]
+    assert periods(gilson) == [
+        {"start": "2020-04-03", "end": "2022-02-11", "section": "I"},
+        {"start": "2022-02-11", "end": None, "section": "II"},
+    ]
     assert gilson["legal_basis"] == "PORTARIA INTERMINISTERIAL Nº 4, DE 11 DE MAIO DE 2016"
     assert gilson["section_title"].startswith("II- PUBLICAÇÃO DO CADASTRO DE EMPREGADORES PREVISTA NO ARTIGO 5º")
     assert row(txt, 1)["legal_basis"] == "PORTARIA INTERMINISTERIAL MTPS/MMIRDH Nº 4, DE 11 DE MAIO DE 2016"
@@ -91,8 +98,11 @@ def test_txt_spreadsheet_damage_is_undone(parsed):
     txt = parsed["2023-03-09_txt"]
     assert row(txt, 2)["tax_id"] == "05729364431"  # CPF with a leading zero
     consorcio = row(txt, 44)  # mask typed with a dot instead of a slash
-    assert (consorcio["tax_id_raw"], consorcio["tax_id"], consorcio["tax_id_type"]) == \
-        ("30.799.231.0001-78", "30799231000178", "CNPJ")
+    assert (consorcio["tax_id_raw"], consorcio["tax_id"], consorcio["tax_id_type"]) == (
+        "30.799.231.0001-78",
+        "30799231000178",
+        "CNPJ",
+    )
     camillo = row(txt, 46)  # Excel turned CNAE 4211-1/01 into the date 01/01/4211
     assert (camillo["cnae_raw"], camillo["cnae"]) == ("01/01/4211", "4211-1/01")
     sanches = row(txt, 112)  # the class lost its leading zero
@@ -101,24 +111,33 @@ def test_txt_spreadsheet_damage_is_undone(parsed):
 
 # --- PDF 2024-12-04: wrapped cells, footnotes on the last page, 56 pages ---------------------------------
 
+
 def test_pdf_first_last_and_page_boundary(parsed):
     pdf = parsed["2024-12-04_pdf"]
     first = row(pdf, 1)
-    assert (first["employer_name"], first["tax_id"], first["tax_id_type"]) == \
-        ("ABDIAS PEREIRA DA SILVA", "12642037649", "CPF")
+    assert (first["employer_name"], first["tax_id"], first["tax_id_type"]) == (
+        "ABDIAS PEREIRA DA SILVA",
+        "12642037649",
+        "CPF",
+    )
     assert (first["fiscal_year"], first["uf"], first["workers_affected"], first["cnae"]) == (2022, "MA", 1, "0151-2/01")
     assert (first["decision_date"], first["inclusion_raw"]) == ("2023-04-26", "05/10/2023")
     assert first["source_locator"] == "page 1 row 1"
     last = row(pdf, 719)
-    assert (last["employer_name"], last["tax_id"], last["source_locator"]) == \
-        ("ZENILTON DE JESUS DA SILVEIRA", "10608915572", "page 56 row 4")
+    assert (last["employer_name"], last["tax_id"], last["source_locator"]) == (
+        "ZENILTON DE JESUS DA SILVEIRA",
+        "10608915572",
+        "page 56 row 4",
+    )
     assert last["establishment"] == "FAZENDA 3 IRMÃS, RAMAL DO ESCONDIDO, ZONA RURAL, CAMACÃ/BA"
     # No row spans a page break: page 1 ends with ID 13, page 2 starts with ID 14, both complete.
     end, start = row(pdf, 13), row(pdf, 14)
     assert (end["source_locator"], start["source_locator"]) == ("page 1 row 13", "page 2 row 1")
     assert (end["establishment"], end["inclusion_raw"]) == ("FAZENDA PRIMAVERA, NOVA IPIXUNA/PA", "05/04/2023")
-    assert (start["establishment"], start["workers_affected"]) == \
-        ("FAZENDA PEDRA BRANCA, ZONA RURAL, NOVA IPIXUNA/PA", 5)
+    assert (start["establishment"], start["workers_affected"]) == (
+        "FAZENDA PEDRA BRANCA, ZONA RURAL, NOVA IPIXUNA/PA",
+        5,
+    )
     assert pdf["source_locator"].str.match(r"^page (\d+) row \d+$").all()
 
 
@@ -136,8 +155,9 @@ def test_pdf_footnoted_court_ordered_rows(parsed):
     dalva = row(pdf, 154)
     assert (dalva["employer_name"], dalva["footnote_mark"]) == ("DALVA MARIA SIMONATO", "*1")
     assert (dalva["tax_id"], dalva["tax_id_type"]) == ("02572413965", "CPF")
-    assert dalva["footnote_text"] == ("Inclusão em cumprimento à decisão judicial proferida no processo "
-                                      "ACPCiv 0000043-66.2023.5.09.0094")
+    assert dalva["footnote_text"] == (
+        "Inclusão em cumprimento à decisão judicial proferida no processo ACPCiv 0000043-66.2023.5.09.0094"
+    )
     assert [dalva[f] for f in ("fiscal_year", "uf", "workers_affected", "cnae", "decision_date")] == [None] * 5
     assert dalva["source_locator"] == "page 12 row 11"
     elzo = row(pdf, 215)  # "(*1), (*2), (*3) ..." is one footnote line for three marks
@@ -158,6 +178,7 @@ def test_pdf_edition_facts(parsed):
 
 # --- XLSX 2026-01-28: DevExpress export with spacer columns --------------------------------------------
 
+
 def test_xlsx_first_last_and_typed_cells(parsed):
     xlsx = parsed["2026-01-28_xlsx"]
     first = row(xlsx, 1)
@@ -166,8 +187,11 @@ def test_xlsx_first_last_and_typed_cells(parsed):
     assert (first["decision_date"], first["inclusion_raw"]) == ("2025-05-15", "06/10/2025")  # P9 is a date cell
     assert first["source_locator"] == "sheet Sheet row 9"
     last = row(xlsx, 678)
-    assert (last["employer_name"], last["tax_id"], last["source_locator"]) == \
-        ("ZORAIDE CLEBE LUMERTZ SANTOS", "88764576000176", "sheet Sheet row 686")
+    assert (last["employer_name"], last["tax_id"], last["source_locator"]) == (
+        "ZORAIDE CLEBE LUMERTZ SANTOS",
+        "88764576000176",
+        "sheet Sheet row 686",
+    )
     shox = row(xlsx, 602)  # a date cell with a time of day
     assert shox["decision_date"] == "2022-03-17"
     assert row(xlsx, 80)["tax_id"] == "00843891505"  # ARINALDO: CPF with two leading zeros
@@ -179,8 +203,10 @@ def test_xlsx_first_last_and_typed_cells(parsed):
 def test_xlsx_footnoted_row_with_exported_zeros(parsed):
     adelson = row(parsed["2026-01-28_xlsx"], 12)
     assert (adelson["employer_name"], adelson["footnote_mark"]) == ("ADELSON NERES ALVES", "*1")
-    assert adelson["footnote_text"] == ("Incluído no Cadastro em cumprimento à sentença proferida no processo "
-                                        "judicial APC 0000820-69.2024.5.08.0118 _ TRT 8ª Região")
+    assert adelson["footnote_text"] == (
+        "Incluído no Cadastro em cumprimento à sentença proferida no processo "
+        "judicial APC 0000820-69.2024.5.08.0118 _ TRT 8ª Região"
+    )
     # B20 holds 0 and P20 serial 0: DevExpress's rendering of empty cells (the CSV leaves them empty).
     assert (adelson["fiscal_year"], adelson["decision_date"]) == (None, None)
     assert (adelson["workers_affected"], adelson["uf"], adelson["establishment"]) == (5, None, None)
@@ -188,10 +214,12 @@ def test_xlsx_footnoted_row_with_exported_zeros(parsed):
 
 # --- CSV 2026-08-02 / 2026-08-03: cp1252, renumbered, two employers removed -----------------------------
 
+
 def test_csv_rows(parsed):
     before, after = parsed["2026-08-02_csv"], parsed["2026-08-03_csv"]
-    assert (row(before, 585)["employer_name"], row(after, 583)["employer_name"]) == \
-        ("ZORAIDE CLEBE LUMERTZ SANTOS",) * 2
+    assert (row(before, 585)["employer_name"], row(after, 583)["employer_name"]) == (
+        "ZORAIDE CLEBE LUMERTZ SANTOS",
+    ) * 2
     assert row(before, 585)["source_locator"] == "line 586"
     adelson = row(before, 13)
     assert (adelson["footnote_mark"], adelson["footnote_text"], adelson["workers_affected"]) == ("*1", None, 5)
@@ -207,8 +235,11 @@ def test_csv_the_two_removed_employers(parsed):
     fabio, coop = row(before, 197), row(before, 127)
     assert (fabio["employer_name"], fabio["tax_id"]) == ("FABIO CEZAR BARROS LEAO", "75853302604")
     assert periods(fabio) == [{"start": "2024-04-05", "end": "2024-06-12"}, {"start": "2026-04-06", "end": None}]
-    assert (coop["employer_name"], coop["tax_id"], coop["workers_affected"]) == \
-        ("COOPERATIVA DO VALE DE PERNAMBUCO", "39873857000151", 29)
+    assert (coop["employer_name"], coop["tax_id"], coop["workers_affected"]) == (
+        "COOPERATIVA DO VALE DE PERNAMBUCO",
+        "39873857000151",
+        29,
+    )
     assert not after["tax_id"].isin(["75853302604", "39873857000151"]).any()
     # Everything else is the same list renumbered: ID 128 on the 2nd is the row after the cooperative.
     assert row(after, 127)["employer_name"] == row(before, 128)["employer_name"]

@@ -29,8 +29,12 @@ def test_cells_equal_pdfplumber_extract_tables(shared_sources):
     ours = [item for item in read_items(source_file(path)) if isinstance(item, Row)]
     with pdfplumber.open(path) as pdf:
         for page_no in PAGES:
-            theirs = [tuple(r) for t in pdf.pages[page_no - 1].extract_tables() for r in t
-                      if r[0] and re.fullmatch(r"\d+", r[0])]
+            theirs = [
+                tuple(r)
+                for t in pdf.pages[page_no - 1].extract_tables()
+                for r in t
+                if r[0] and re.fullmatch(r"\d+", r[0])
+            ]
             mine = [r.cells for r in ours if r.locator.startswith(f"page {page_no} row ")]
             assert mine == theirs, page_no
             assert len(mine) >= 4
@@ -61,9 +65,11 @@ def make_pdf(content: bytes) -> bytes:
 
 
 def test_small_pdf_text_matches_pdfplumber():
-    content = (b"BT /F1 10 Tf 50 300 Td (Cl\\341usula \\(a\\)) Tj ET\n"
-               b"BT /F1 10 Tf 50 280 Td [(Wor) -2000 (ld) 120 (!)] TJ ET\n"
-               b"BT /F1 10 Tf 14 TL 50 260 Td (um) Tj T* (dois   tr\\\ns) Tj ET\n")
+    content = (
+        b"BT /F1 10 Tf 50 300 Td (Cl\\341usula \\(a\\)) Tj ET\n"
+        b"BT /F1 10 Tf 50 280 Td [(Wor) -2000 (ld) 120 (!)] TJ ET\n"
+        b"BT /F1 10 Tf 14 TL 50 260 Td (um) Tj T* (dois   tr\\\ns) Tj ET\n"
+    )
     with pdfplumber.open(io.BytesIO(make_pdf(content))) as pdf:
         boxes = read_boxes(pdf)[0]
         expected = pdf.pages[0].extract_text()
@@ -87,12 +93,32 @@ def test_a_pdf_without_the_table(tmp_path):
 
 
 # --- a PDF whose column layout changed: every variant must fail loudly, naming page and reason ---------
-LABELS = ["ID", "Ano da ação fiscal", "UF", "Empregador", "CNPJ/CPF", "Estabelecimento", "Trabalhadores envolvidos",
-          "CNAE", "Decisão administrativa de procedência", "Inclusão no Cadastro de Empregadores"]
+LABELS = [
+    "ID",
+    "Ano da ação fiscal",
+    "UF",
+    "Empregador",
+    "CNPJ/CPF",
+    "Estabelecimento",
+    "Trabalhadores envolvidos",
+    "CNAE",
+    "Decisão administrativa de procedência",
+    "Inclusão no Cadastro de Empregadores",
+]
 WIDTHS = [20, 30, 20, 90, 60, 120, 40, 40, 60, 70]
 EDITION_LINE = "Atualização periódica de 7 de outubro de 2024. Cadastro atualizado em 04/12/2024."
-ROW_1 = ["1", "2023", "SP", "FULANO DE TAL", "057.293.644-31", "Fazenda X, Itu/SP", "3", "0151-2/01", "10/01/2024",
-         "07/10/2024"]
+ROW_1 = [
+    "1",
+    "2023",
+    "SP",
+    "FULANO DE TAL",
+    "057.293.644-31",
+    "Fazenda X, Itu/SP",
+    "3",
+    "0151-2/01",
+    "10/01/2024",
+    "07/10/2024",
+]
 ROW_2 = ["2", "2023", "MG", "BELTRANO", "389.732.001-00", "Sitio Y", "2", "0151-2/01", "10/01/2024", "07/10/2024"]
 
 
@@ -112,8 +138,14 @@ def _report_row(cells: list[str], y: float, moved: set[int] = frozenset(), by: f
 
 
 def _report(tmp_path, labels=LABELS, moved: set[int] = frozenset()):
-    content = (b"BT /F1 8 Tf 10 380 Td (" + _text(EDITION_LINE) + b") Tj ET\n" + _report_row(labels, 340)
-               + _report_row(ROW_1, 320) + _report_row(ROW_2, 300, moved))
+    content = (
+        b"BT /F1 8 Tf 10 380 Td ("
+        + _text(EDITION_LINE)
+        + b") Tj ET\n"
+        + _report_row(labels, 340)
+        + _report_row(ROW_1, 320)
+        + _report_row(ROW_2, 300, moved)
+    )
     path = tmp_path / "cadastro_de_empregadores.pdf"
     path.write_bytes(make_pdf(content))
     return source_file(path)
@@ -126,11 +158,15 @@ def test_report_layout_as_published_parses(tmp_path):
     assert frame["source_locator"].tolist() == ["page 1 row 1", "page 1 row 2"]
 
 
-@pytest.mark.parametrize("labels, moved, reason", [
-    ([*LABELS[:3], "Razão social", *LABELS[4:]], set(), "no page shows the header row"),
-    (LABELS, {5}, "page 1: unexpected text outside the table: 'Sitio Y'"),
-    (LABELS, {5, 6, 7, 8, 9}, "page 1 row 2: inclusion: empty"),
-], ids=["renamed column", "one column moved", "columns shifted right"])
+@pytest.mark.parametrize(
+    "labels, moved, reason",
+    [
+        ([*LABELS[:3], "Razão social", *LABELS[4:]], set(), "no page shows the header row"),
+        (LABELS, {5}, "page 1: unexpected text outside the table: 'Sitio Y'"),
+        (LABELS, {5, 6, 7, 8, 9}, "page 1 row 2: inclusion: empty"),
+    ],
+    ids=["renamed column", "one column moved", "columns shifted right"],
+)
 def test_changed_column_layout_fails_naming_page_and_reason(tmp_path, labels, moved, reason):
     with pytest.raises(ParseError) as info:
         SOURCE.parse_file(_report(tmp_path, labels, moved))

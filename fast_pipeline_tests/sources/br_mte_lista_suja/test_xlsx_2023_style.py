@@ -20,12 +20,37 @@ from fast_pipeline.core.errors import ParseError
 from fast_pipeline.sources.br_mte_lista_suja import SOURCE
 from fast_pipeline_tests.sources.br_mte_lista_suja.conftest import parse_validated, source_file
 
-HEADER = ["ID", " Ano da ação fiscal", "UF", "Empregador", "CNPJ/CPF", "Estabelecimento",
-          "Trabalhadores envolvidos", "CNAE", "Decisão administrativa de procedência",
-          "Inclusão no Cadastro de Empregadores "]
-COMPARED = ["section", "row_id", "fiscal_year", "uf", "employer_name", "tax_id", "tax_id_type", "establishment",
-            "workers_affected", "cnae", "decision_date", "inclusion_periods", "inclusion_raw", "periodic_update_date",
-            "updated_date", "legal_basis", "file_footnotes"]
+HEADER = [
+    "ID",
+    " Ano da ação fiscal",
+    "UF",
+    "Empregador",
+    "CNPJ/CPF",
+    "Estabelecimento",
+    "Trabalhadores envolvidos",
+    "CNAE",
+    "Decisão administrativa de procedência",
+    "Inclusão no Cadastro de Empregadores ",
+]
+COMPARED = [
+    "section",
+    "row_id",
+    "fiscal_year",
+    "uf",
+    "employer_name",
+    "tax_id",
+    "tax_id_type",
+    "establishment",
+    "workers_affected",
+    "cnae",
+    "decision_date",
+    "inclusion_periods",
+    "inclusion_raw",
+    "periodic_update_date",
+    "updated_date",
+    "legal_basis",
+    "file_footnotes",
+]
 
 
 def _cells(rec: dict) -> list:
@@ -40,8 +65,18 @@ def _cells(rec: dict) -> list:
     inclusion = rec["inclusion_raw"]
     if rec["row_id"] % 3 == 0 and re.fullmatch(r"\d\d/\d\d/\d{4}", inclusion):
         inclusion = dt.datetime.strptime(inclusion, "%d/%m/%Y")  # a date cell
-    return [rec["row_id"], rec["fiscal_year"], rec["uf"], rec["employer_name"], int(rec["tax_id"]),
-            rec["establishment"], rec["workers_affected"], cnae, decision, inclusion]
+    return [
+        rec["row_id"],
+        rec["fiscal_year"],
+        rec["uf"],
+        rec["employer_name"],
+        int(rec["tax_id"]),
+        rec["establishment"],
+        rec["workers_affected"],
+        cnae,
+        decision,
+        inclusion,
+    ]
 
 
 def build_workbook(txt: pd.DataFrame, path) -> None:
@@ -73,8 +108,9 @@ def test_hand_kept_workbook_gives_the_txt_table(parsed, tmp_path):
     build_workbook(txt, path)
     frame = parse_validated(source_file(path))
     assert len(frame) == 175
-    pd.testing.assert_frame_equal(frame[COMPARED].reset_index(drop=True),
-                                  txt[COMPARED].reset_index(drop=True), check_dtype=False)
+    pd.testing.assert_frame_equal(
+        frame[COMPARED].reset_index(drop=True), txt[COMPARED].reset_index(drop=True), check_dtype=False
+    )
     ademar = frame[frame["row_id"] == 2].iloc[0]  # CPF stored as the number 5729364431
     assert (ademar["tax_id_raw"], ademar["tax_id"], ademar["tax_id_type"]) == ("5729364431", "05729364431", "CPF")
     assert frame.loc[frame["row_id"] == 1, "source_locator"].iloc[0] == "sheet Cadastro row 7"

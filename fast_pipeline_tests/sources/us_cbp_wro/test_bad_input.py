@@ -24,31 +24,39 @@ def with_cell(row: int, column: str, value: str) -> list[tuple]:
     return [tuple(r) for r in rows]
 
 
-@pytest.mark.parametrize("header, message", [
-    (tuple("Entity Name" if h == "Entity" else h for h in HEADER),
-     "unexpected column 'Entity Name'; missing column 'Entity'"),
-    ((*HEADER, "Region"), "unexpected column 'Region'"),
-    (HEADER[:-1], "missing column 'Remarks'"),
-    ((HEADER[1], HEADER[0], *HEADER[2:]), "columns out of order"),
-    ((*HEADER, "Status"), "column 'Status' appears 2 times"),
-])
+@pytest.mark.parametrize(
+    "header, message",
+    [
+        (
+            tuple("Entity Name" if h == "Entity" else h for h in HEADER),
+            "unexpected column 'Entity Name'; missing column 'Entity'",
+        ),
+        ((*HEADER, "Region"), "unexpected column 'Region'"),
+        (HEADER[:-1], "missing column 'Remarks'"),
+        ((HEADER[1], HEADER[0], *HEADER[2:]), "columns out of order"),
+        ((*HEADER, "Status"), "column 'Status' appears 2 times"),
+    ],
+)
 def test_a_changed_header_fails_naming_the_column(tmp_path, header, message):
-    rows = [r[:len(header)] + ("",) * (len(header) - len(r)) for r in ROWS]
+    rows = [r[: len(header)] + ("",) * (len(header) - len(r)) for r in ROWS]
     error = parse_error(tmp_path, csv_bytes(rows, header=header))
     assert error.locator == "row 1"
     assert "header changed" in error.reason and message in error.reason
 
 
-@pytest.mark.parametrize("column, value, message", [
-    ("Status", "Suspended", "unknown status 'Suspended'"),
-    ("Status", "", "Status is empty"),
-    ("WRO/Finding", "Detention", "expected 'WRO' or 'Finding'"),
-    ("Effective Date", "2021-06-24", "unreadable date '2021-06-24'"),
-    ("Effective Date", "02/30/2021", "unreadable date '02/30/2021'"),
-    ("Country Code", "CHN", "not an ISO 3166-1 alpha-2 code"),
-    ("Calendar Year", "FY21", "is not a year"),
-    ("Entity", "Hoshine Silicon Industry Co. Ltd. (a/k/a Hesheng", "unbalanced '('"),
-])
+@pytest.mark.parametrize(
+    "column, value, message",
+    [
+        ("Status", "Suspended", "unknown status 'Suspended'"),
+        ("Status", "", "Status is empty"),
+        ("WRO/Finding", "Detention", "expected 'WRO' or 'Finding'"),
+        ("Effective Date", "2021-06-24", "unreadable date '2021-06-24'"),
+        ("Effective Date", "02/30/2021", "unreadable date '02/30/2021'"),
+        ("Country Code", "CHN", "not an ISO 3166-1 alpha-2 code"),
+        ("Calendar Year", "FY21", "is not a year"),
+        ("Entity", "Hoshine Silicon Industry Co. Ltd. (a/k/a Hesheng", "unbalanced '('"),
+    ],
+)
 def test_an_unreadable_cell_fails_naming_the_row(tmp_path, column, value, message):
     error = parse_error(tmp_path, csv_bytes(with_cell(4, column, value)))
     assert error.locator == "row 6"
@@ -57,8 +65,10 @@ def test_an_unreadable_cell_fails_naming_the_row(tmp_path, column, value, messag
 
 def test_a_row_without_any_target_fails(tmp_path):
     rows = with_cell(1, "Country", "")
-    rows = [tuple("" if i == HEADER.index("Country Code") and n == 1 else v for i, v in enumerate(r))
-            for n, r in enumerate(rows)]
+    rows = [
+        tuple("" if i == HEADER.index("Country Code") and n == 1 else v for i, v in enumerate(r))
+        for n, r in enumerate(rows)
+    ]
     assert "no target" in parse_error(tmp_path, csv_bytes(rows)).reason
 
 

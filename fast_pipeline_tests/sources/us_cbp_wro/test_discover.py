@@ -36,19 +36,26 @@ def link(href: str) -> str:
 def test_discover_resolves_the_dated_csv_link():
     page = PAGE.format(links=link("/sites/default/files/2026-09/withhold-release-orders-findings-fy26-2026-09-29.csv"))
     assert SOURCE.metadata.landing_url == LANDING
-    assert SOURCE.discover(_server(page)) == [RemoteFile(
-        url="https://www.cbp.gov/sites/default/files/2026-09/withhold-release-orders-findings-fy26-2026-09-29.csv",
-        file_name="withhold-release-orders-findings-fy26-2026-09-29.csv", file_format="csv")]
+    assert SOURCE.discover(_server(page)) == [
+        RemoteFile(
+            url="https://www.cbp.gov/sites/default/files/2026-09/withhold-release-orders-findings-fy26-2026-09-29.csv",
+            file_name="withhold-release-orders-findings-fy26-2026-09-29.csv",
+            file_format="csv",
+        )
+    ]
 
 
 def test_discover_takes_the_newest_of_several_names():
-    hrefs = ["/sites/default/files/2025-06/withhold-release-orders-findings-fy25-jun.csv",
-             "/sites/default/files/2026-06/withhold-release-orders-findings-fy26-2026-06-23.csv",
-             "/sites/default/files/2025-12/withhold-release-orders-findings-fy26-dec.csv",
-             "/sites/default/files/2026-06/withhold-release-orders-findings-fy26-2026-06-23.csv"]
+    hrefs = [
+        "/sites/default/files/2025-06/withhold-release-orders-findings-fy25-jun.csv",
+        "/sites/default/files/2026-06/withhold-release-orders-findings-fy26-2026-06-23.csv",
+        "/sites/default/files/2025-12/withhold-release-orders-findings-fy26-dec.csv",
+        "/sites/default/files/2026-06/withhold-release-orders-findings-fy26-2026-06-23.csv",
+    ]
     page = PAGE.format(links="".join(map(link, hrefs)))
     assert [f.file_name for f in SOURCE.discover(_server(page))] == [
-        "withhold-release-orders-findings-fy26-2026-06-23.csv"]
+        "withhold-release-orders-findings-fy26-2026-06-23.csv"
+    ]
 
 
 def test_fiscal_year_names_are_dated_by_the_fiscal_calendar():
@@ -61,7 +68,8 @@ def test_fiscal_year_names_are_dated_by_the_fiscal_calendar():
 def test_discover_fails_loudly_when_the_link_is_gone_or_undatable():
     with pytest.raises(AcquisitionError, match="no withhold-release-orders-findings"):
         SOURCE.discover(_server(PAGE.format(links=link("/sites/default/files/wro-report.pdf"))))
-    two = (link("/files/withhold-release-orders-findings.csv")
-           + link("/files/withhold-release-orders-findings-fy26-dec.csv"))
+    two = link("/files/withhold-release-orders-findings.csv") + link(
+        "/files/withhold-release-orders-findings-fy26-dec.csv"
+    )
     with pytest.raises(AcquisitionError, match="cannot tell the newest CSV"):
         SOURCE.discover(_server(PAGE.format(links=two)))

@@ -39,17 +39,33 @@ def test_every_published_row_is_an_action(tmp_path):
 
 def test_hoshine(tmp_path):
     row = by_name(actions(tmp_path), "Hoshine Silicon Industry Co. Ltd.")
-    assert (row["party_kind"], row["party_country"], row["goods"], row["sector_code"], row["sector_scheme"],
-            row["effective_date"], row["status"], row["status_raw"]) == (
-        "company", "CN", "Silica-based products", "Industrial and Manufacturing Materials", "CBP_INDUSTRY",
-        "2021-06-24", "active", "Active")
+    assert (
+        row["party_kind"],
+        row["party_country"],
+        row["goods"],
+        row["sector_code"],
+        row["sector_scheme"],
+        row["effective_date"],
+        row["status"],
+        row["status_raw"],
+    ) == (
+        "company",
+        "CN",
+        "Silica-based products",
+        "Industrial and Manufacturing Materials",
+        "CBP_INDUSTRY",
+        "2021-06-24",
+        "active",
+        "Active",
+    )
     details = json.loads(row["details"])
     assert details["entity_cell"] == "Hoshine Silicon Industry Co. Ltd. and its subsidiaries"
     assert details["scope"] == "and its subsidiaries"
     assert details["calendar_year"] == "2021"
     assert details["press_release"].startswith("https://www.cbp.gov/newsroom/")
-    assert row["natural_key"] == ("withhold_release_order | CN | 2021-06-24 | "
-                                  "hoshine silicon industry co ltd and its subsidiaries")
+    assert row["natural_key"] == (
+        "withhold_release_order | CN | 2021-06-24 | hoshine silicon industry co ltd and its subsidiaries"
+    )
     assert row["source_locator"] == "row 15"
 
 
@@ -62,28 +78,40 @@ def test_vessels_regions_and_co_targets(tmp_path):
     assert json.loads(wro["details"])["entity_cell"] == "the Da Wang"
     turkmenistan = by_name(frame, "Turkmenistan")
     assert (turkmenistan["party_kind"], turkmenistan["goods"], json.loads(turkmenistan["details"])["scope"]) == (
-        "region", "Cotton", "country-wide")
+        "region",
+        "Cotton",
+        "country-wide",
+    )
     assert turkmenistan["natural_key"] == "withhold_release_order | TM | 2018-05-18 | merchandise cotton"
     xuar = by_name(frame, "Xinjiang Uyghur Autonomous Region")
     assert (xuar["party_kind"], json.loads(xuar["party_aliases"])) == ("region", ["XUAR"])
     yili = by_name(frame, "Yili Zhuowan Garment Manufacturing Co., Ltd.")
-    assert json.loads(yili["related_parties"]) == [{
-        "name": "Baoding LYSZD Trade and Business Co., Ltd.", "kind": "company", "relation": "co_target",
-        "aliases": [], "former_names": [], "scope": None}]
+    assert json.loads(yili["related_parties"]) == [
+        {
+            "name": "Baoding LYSZD Trade and Business Co., Ltd.",
+            "kind": "company",
+            "relation": "co_target",
+            "aliases": [],
+            "former_names": [],
+            "scope": None,
+        }
+    ]
     vessels = by_name(frame, "Yu Long No. 2")
     assert [(p["name"], p["kind"]) for p in json.loads(vessels["related_parties"])] == [("Hangton No. 112", "vessel")]
     haolin = by_name(frame, "Hetian Haolin Hair Accessories Co. Ltd.")
     assert json.loads(haolin["party_aliases"]) == ["Hotan Haolin Hair Accessories", "Hollin Hair Accessories"]
     assert json.loads(haolin["details"])["remarks"] == (
-        "Modified on 10/02/2020 to cover\nall hair products of the company.")
+        "Modified on 10/02/2020 to cover\nall hair products of the company."
+    )
 
 
 def test_action_ids_do_not_depend_on_encoding_row_order_or_file_name(tmp_path):
     base = actions(tmp_path)
     shuffled = ROWS.copy()
     random.Random(7).shuffle(shuffled)
-    other = actions(tmp_path, csv_bytes(shuffled, encoding="cp1252"),
-                    name="withhold-release-orders-findings-fy26-dec.csv")
+    other = actions(
+        tmp_path, csv_bytes(shuffled, encoding="cp1252"), name="withhold-release-orders-findings-fy26-dec.csv"
+    )
     assert sorted(base["action_id"]) == sorted(other["action_id"])
     locators = [frame.set_index("action_id")["source_locator"].to_dict() for frame in (base, other)]
     assert locators[0] != locators[1]  # the rows moved, their IDs did not
@@ -101,10 +129,18 @@ def test_two_orders_with_the_same_target_and_day_are_told_apart_by_merchandise(t
 
 def test_subsidiaries_named_in_the_cell_are_related_parties(tmp_path):
     row = list(ROWS[2])
-    row[HEADER.index("Entity")] = ("Camel Group Co., Ltd. and its subsidiary Camel Group Xinjiang Battery Co., Ltd. "
-                                   "(also known as Xinjiang Camel Battery)")
-    frame = actions(tmp_path, csv_bytes([tuple(row)] + ROWS[3:]))
+    row[HEADER.index("Entity")] = (
+        "Camel Group Co., Ltd. and its subsidiary Camel Group Xinjiang Battery Co., Ltd. "
+        "(also known as Xinjiang Camel Battery)"
+    )
+    frame = actions(tmp_path, csv_bytes([tuple(row), *ROWS[3:]]))
     camel = by_name(frame, "Camel Group Co., Ltd.")
-    assert json.loads(camel["related_parties"]) == [{
-        "name": "Camel Group Xinjiang Battery Co., Ltd.", "kind": "company", "relation": "subsidiary",
-        "aliases": ["Xinjiang Camel Battery"], "former_names": []}]
+    assert json.loads(camel["related_parties"]) == [
+        {
+            "name": "Camel Group Xinjiang Battery Co., Ltd.",
+            "kind": "company",
+            "relation": "subsidiary",
+            "aliases": ["Xinjiang Camel Battery"],
+            "former_names": [],
+        }
+    ]

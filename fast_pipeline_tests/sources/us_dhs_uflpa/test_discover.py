@@ -12,6 +12,7 @@ class NoHttp:
 
 
 def test_discover_returns_the_page():
-    assert SOURCE.discover(NoHttp()) == [RemoteFile(url="https://www.dhs.gov/uflpa-entity-list",
-                                                    file_name="uflpa-entity-list.html", file_format="html")]
+    assert SOURCE.discover(NoHttp()) == [
+        RemoteFile(url="https://www.dhs.gov/uflpa-entity-list", file_name="uflpa-entity-list.html", file_format="html")
+    ]
     assert SOURCE.metadata.gate.min_rows == 100 and SOURCE.metadata.gate.max_rows == 1000

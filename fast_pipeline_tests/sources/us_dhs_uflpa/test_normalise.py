@@ -24,9 +24,11 @@ def actions(shared_sources):
 
 def test_one_action_per_row(actions):
     assert len(actions) == 160 and actions["action_id"].is_unique
-    assert actions["legal_basis"].value_counts().to_dict() == {"UFLPA Sec. 2(d)(2)(B)(v)": 108,
-                                                               "UFLPA Sec. 2(d)(2)(B)(ii)": 43,
-                                                               "UFLPA Sec. 2(d)(2)(B)(i)": 9}
+    assert actions["legal_basis"].value_counts().to_dict() == {
+        "UFLPA Sec. 2(d)(2)(B)(v)": 108,
+        "UFLPA Sec. 2(d)(2)(B)(ii)": 43,
+        "UFLPA Sec. 2(d)(2)(B)(i)": 9,
+    }
     assert set(actions["action_type"]) == {"entity_list_designation"}
     assert set(actions["authority"]) == {"Forced Labor Enforcement Task Force (DHS)"}
     assert set(actions["status"]) == {"active"} and actions["status_raw"].isna().all()
@@ -36,8 +38,11 @@ def test_one_action_per_row(actions):
 
 def test_an_entity_in_three_sections_has_three_actions_and_one_party(actions):
     xpcc = actions[actions["party_name"] == "Xinjiang Production and Construction Corps"]
-    assert sorted(xpcc["legal_basis"]) == ["UFLPA Sec. 2(d)(2)(B)(i)", "UFLPA Sec. 2(d)(2)(B)(ii)",
-                                           "UFLPA Sec. 2(d)(2)(B)(v)"]
+    assert sorted(xpcc["legal_basis"]) == [
+        "UFLPA Sec. 2(d)(2)(B)(i)",
+        "UFLPA Sec. 2(d)(2)(B)(ii)",
+        "UFLPA Sec. 2(d)(2)(B)(v)",
+    ]
     assert xpcc["party_record_id"].nunique() == 1 and xpcc["action_id"].nunique() == 3
     assert set(xpcc["party_kind"]) == {"organisation"}
     assert set(xpcc["effective_date"]) == {"2022-06-21"}
@@ -47,12 +52,18 @@ def test_named_action(actions):
     row = actions[actions["source_locator"] == "table 1 row 4"].iloc[0].to_dict()
     assert row["natural_key"] == "2(d)(2)(B)(i)|hoshine silicon industry shanshan co ltd"
     assert (row["party_name"], row["party_kind"], row["listed_date"], row["effective_date"]) == (
-        "Hoshine Silicon Industry (Shanshan) Co., Ltd", "company", "2022-06-21", "2022-06-21")
+        "Hoshine Silicon Industry (Shanshan) Co., Ltd",
+        "company",
+        "2022-06-21",
+        "2022-06-21",
+    )
     assert json.loads(row["party_aliases"]) == ["Hesheng Silicon Industry (Shanshan) Co."]
     details = json.loads(row["details"])
     assert details["scope"] == "and subsidiaries"
-    assert details["entity_cell"] == ("Hoshine Silicon Industry (Shanshan) Co., Ltd (including one alias: Hesheng "
-                                      "Silicon Industry (Shanshan) Co.) and subsidiaries")
+    assert details["entity_cell"] == (
+        "Hoshine Silicon Industry (Shanshan) Co., Ltd (including one alias: Hesheng "
+        "Silicon Industry (Shanshan) Co.) and subsidiaries"
+    )
     assert details["section"] == "2(d)(2)(B)(i)" and details["section_description"].startswith("A list of entities")
     # the same firm in section (v) ("Co., Ltd., and Subsidiaries") is the same party record
     other = actions[actions["source_locator"] == "table 3 row 37"].iloc[0]
@@ -61,5 +72,7 @@ def test_named_action(actions):
 
 def test_organisations_are_the_government_bodies(actions):
     organisations = sorted(set(actions[actions["party_kind"] == "organisation"]["party_name"]))
-    assert organisations == ["No. 4 Vocation Skills Education Training Center",
-                             "Xinjiang Production and Construction Corps"]
+    assert organisations == [
+        "No. 4 Vocation Skills Education Training Center",
+        "Xinjiang Production and Construction Corps",
+    ]

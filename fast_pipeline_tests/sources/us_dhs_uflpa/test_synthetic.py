@@ -27,20 +27,45 @@ def parse_error(tmp_path, html: str) -> ParseError:
 
 
 def test_named_subsidiaries_are_their_own_parties(tmp_path):
-    frame = parse(tmp_path, page(section("ii", [
-        ("Camel Group Co., Ltd. and its subsidiary Camel Group Xinjiang Battery Co., Ltd. "
-         "(also known as Xinjiang Camel Battery)", "August 2, 2023"),
-        ("Ninestar Corporation and its eight subsidiaries, which include Zhuhai Ninestar Information Technology "
-         "Co., Ltd.; Zhuhai Pantum Electronics Co., Ltd.; Zhuhai Apex Microelectronics Co., Ltd.; and Zhuhai "
-         "Seine Printing Technology Co., Ltd.", "June 12, 2023"),
-    ]), OK_V))
+    frame = parse(
+        tmp_path,
+        page(
+            section(
+                "ii",
+                [
+                    (
+                        "Camel Group Co., Ltd. and its subsidiary Camel Group Xinjiang Battery Co., Ltd. "
+                        "(also known as Xinjiang Camel Battery)",
+                        "August 2, 2023",
+                    ),
+                    (
+                        "Ninestar Corporation and its eight subsidiaries, which include Zhuhai Ninestar Information Technology "
+                        "Co., Ltd.; Zhuhai Pantum Electronics Co., Ltd.; Zhuhai Apex Microelectronics Co., Ltd.; and Zhuhai "
+                        "Seine Printing Technology Co., Ltd.",
+                        "June 12, 2023",
+                    ),
+                ],
+            ),
+            OK_V,
+        ),
+    )
     camel, ninestar = (json.loads(s) for s in frame["subsidiaries"].iloc[:2])
     assert frame["name"].iloc[:2].tolist() == ["Camel Group Co., Ltd.", "Ninestar Corporation"]
-    assert camel == [{"name": "Camel Group Xinjiang Battery Co., Ltd.", "aliases": ["Xinjiang Camel Battery"],
-                      "former_names": [], "subsidiaries": [], "scope": None}]
+    assert camel == [
+        {
+            "name": "Camel Group Xinjiang Battery Co., Ltd.",
+            "aliases": ["Xinjiang Camel Battery"],
+            "former_names": [],
+            "subsidiaries": [],
+            "scope": None,
+        }
+    ]
     assert [s["name"] for s in ninestar] == [
-        "Zhuhai Ninestar Information Technology Co., Ltd.", "Zhuhai Pantum Electronics Co., Ltd.",
-        "Zhuhai Apex Microelectronics Co., Ltd.", "Zhuhai Seine Printing Technology Co., Ltd."]
+        "Zhuhai Ninestar Information Technology Co., Ltd.",
+        "Zhuhai Pantum Electronics Co., Ltd.",
+        "Zhuhai Apex Microelectronics Co., Ltd.",
+        "Zhuhai Seine Printing Technology Co., Ltd.",
+    ]
     actions = SOURCE.normalise(frame, "test", None)
     related = json.loads(actions["related_parties"].iloc[1])
     assert {(r["relation"], r["kind"]) for r in related} == {("subsidiary", "company")}
@@ -48,24 +73,40 @@ def test_named_subsidiaries_are_their_own_parties(tmp_path):
 
 
 def test_entities_nbsp_and_line_breaks_are_cleaned(tmp_path):
-    frame = parse(tmp_path, page(section("i", [
-        ("Zhuhai G&amp;amp;G&amp;nbsp;Digital Technology Co.,&nbsp;Ltd.", "June&nbsp;12, 2023"),
-        ("Hetian Taida Apparel Co., Ltd\u00a0(and one alias:<br>Hetian TEDA Garment)", " June 21, 2022 "),
-    ]), OK_V))
+    frame = parse(
+        tmp_path,
+        page(
+            section(
+                "i",
+                [
+                    ("Zhuhai G&amp;amp;G&amp;nbsp;Digital Technology Co.,&nbsp;Ltd.", "June&nbsp;12, 2023"),
+                    ("Hetian Taida Apparel Co., Ltd\u00a0(and one alias:<br>Hetian TEDA Garment)", " June 21, 2022 "),
+                ],
+            ),
+            OK_V,
+        ),
+    )
     first, second = frame.iloc[0], frame.iloc[1]
     assert (first["name"], first["effective_date"]) == ("Zhuhai G&G Digital Technology Co., Ltd.", "2023-06-12")
     assert (second["name"], json.loads(second["aliases"]), second["effective_date"]) == (
-        "Hetian Taida Apparel Co., Ltd", ["Hetian TEDA Garment"], "2022-06-21")
+        "Hetian Taida Apparel Co., Ltd",
+        ["Hetian TEDA Garment"],
+        "2022-06-21",
+    )
     assert first["entity_raw"] == "Zhuhai G&amp;G&nbsp;Digital Technology Co.,\u00a0Ltd."  # kept as published
 
 
 def test_a_section_without_table_and_both_header_spellings(tmp_path):
-    html = page(section("i", [("Baoding LYSZD Trade and Business Co., Ltd.", "June 21, 2022")]),
-                section("iv", None),
-                section("v", [("Awati Huafu Textile Co., Ltd.", JAN)], header=("Entity Name", "Effective Date")))
+    html = page(
+        section("i", [("Baoding LYSZD Trade and Business Co., Ltd.", "June 21, 2022")]),
+        section("iv", None),
+        section("v", [("Awati Huafu Textile Co., Ltd.", JAN)], header=("Entity Name", "Effective Date")),
+    )
     frame = parse(tmp_path, html)
-    assert frame[["section", "source_locator"]].values.tolist() == [["2(d)(2)(B)(i)", "table 1 row 1"],
-                                                                    ["2(d)(2)(B)(v)", "table 2 row 1"]]
+    assert frame[["section", "source_locator"]].values.tolist() == [
+        ["2(d)(2)(B)(i)", "table 1 row 1"],
+        ["2(d)(2)(B)(v)", "table 2 row 1"],
+    ]
 
 
 def test_edition_label_from_last_updated(tmp_path):
@@ -76,22 +117,43 @@ def test_edition_label_from_last_updated(tmp_path):
     assert SOURCE.edition_date(parse_validated(SOURCE, undated), "x") is None
 
 
-@pytest.mark.parametrize("html, message, locator", [
-    (page(section("v", [("A Co., Ltd.", JAN)], header=("Company", "Effective Date"))),
-     "unexpected header ['Company', 'Effective Date']", "table 1"),
-    (page(section("v", [("A Co., Ltd.", JAN)], header=("Name of Entity", "Date Added"))),
-     "unexpected header", "table 1"),
-    (page(section("v", [])), "has no rows", "table 1"),
-    (page(section("v", [("&nbsp;", "&nbsp;")])), "has no rows", "table 1"),
-    (page(OK_V, "<p>Also see:</p><table><tr><th>Name of Entity</th><th>Effective Date</th></tr></table>"),
-     "no 'Section 2(d)(2)(B)(...)' heading above this table", "table 2"),
-    (page(section("v", [("A Co., Ltd.", "15/01/2025")])), "unreadable effective date '15/01/2025'", "table 1 row 1"),
-    (page(section("v", [("A Co., Ltd.", "")])), "unreadable effective date None", "table 1 row 1"),
-    (page(section("v", [("KTK Group (including three aliases: Jiangsu Jinchuang Group; and KTK Holding)", JAN)])),
-     "announces 3 alias(es) but lists 2", "table 1 row 1"),
-    (page(section("v", [("Hoshine Silicon Industry (Shanshan Co., Ltd", JAN)])), "unbalanced '('", "table 1 row 1"),
-    (page(OK_V.replace("(B)(v)", "(B)(iii)")), "unknown section '2(d)(2)(B)(iii)'", "table 1"),
-])
+@pytest.mark.parametrize(
+    "html, message, locator",
+    [
+        (
+            page(section("v", [("A Co., Ltd.", JAN)], header=("Company", "Effective Date"))),
+            "unexpected header ['Company', 'Effective Date']",
+            "table 1",
+        ),
+        (
+            page(section("v", [("A Co., Ltd.", JAN)], header=("Name of Entity", "Date Added"))),
+            "unexpected header",
+            "table 1",
+        ),
+        (page(section("v", [])), "has no rows", "table 1"),
+        (page(section("v", [("&nbsp;", "&nbsp;")])), "has no rows", "table 1"),
+        (
+            page(OK_V, "<p>Also see:</p><table><tr><th>Name of Entity</th><th>Effective Date</th></tr></table>"),
+            "no 'Section 2(d)(2)(B)(...)' heading above this table",
+            "table 2",
+        ),
+        (
+            page(section("v", [("A Co., Ltd.", "15/01/2025")])),
+            "unreadable effective date '15/01/2025'",
+            "table 1 row 1",
+        ),
+        (page(section("v", [("A Co., Ltd.", "")])), "unreadable effective date None", "table 1 row 1"),
+        (
+            page(
+                section("v", [("KTK Group (including three aliases: Jiangsu Jinchuang Group; and KTK Holding)", JAN)])
+            ),
+            "announces 3 alias(es) but lists 2",
+            "table 1 row 1",
+        ),
+        (page(section("v", [("Hoshine Silicon Industry (Shanshan Co., Ltd", JAN)])), "unbalanced '('", "table 1 row 1"),
+        (page(OK_V.replace("(B)(v)", "(B)(iii)")), "unknown section '2(d)(2)(B)(iii)'", "table 1"),
+    ],
+)
 def test_bad_pages_fail_naming_table_and_row(tmp_path, html, message, locator):
     error = parse_error(tmp_path, html)
     assert message in error.reason
@@ -106,8 +168,9 @@ def test_an_error_page_or_not_html(tmp_path):
 
 
 def test_a_name_listed_twice_in_one_section_fails_in_normalise(tmp_path):
-    frame = parse(tmp_path, page(section("v", [("Xinjiang Zefu Cotton Co., Ltd.", JAN),
-                                               ("Xinjiang Zefu Cotton Co. Ltd", JAN)])))
+    frame = parse(
+        tmp_path, page(section("v", [("Xinjiang Zefu Cotton Co., Ltd.", JAN), ("Xinjiang Zefu Cotton Co. Ltd", JAN)]))
+    )
     with pytest.raises(ParseError) as info:
         SOURCE.normalise(frame, "test", None)
     assert "listed twice in section 2(d)(2)(B)(v) (also at table 1 row 1)" in info.value.reason

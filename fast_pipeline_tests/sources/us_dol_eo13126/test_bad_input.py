@@ -23,17 +23,24 @@ def write_xlsx(tmp_path, rows, name="EO13126List.xlsx"):
 def test_an_xlsx_edition(tmp_path):
     frame = parse(SOURCE, write_xlsx(tmp_path, [["Country", "Good"], ["Burma", "Teak"], ["Korea, North", "Coal"]]))
     assert frame[["country_iso2", "good", "source_locator", "file_format"]].values.tolist() == [
-        ["MM", "Teak", "row 2", "xlsx"], ["KP", "Coal", "row 3", "xlsx"]]
+        ["MM", "Teak", "row 2", "xlsx"],
+        ["KP", "Coal", "row 3", "xlsx"],
+    ]
 
 
-@pytest.mark.parametrize(("rows", "reason"), [
-    ([["Country", "Product"], ["Burma", "Teak"]], "header is ['Country', 'Product'], expected ['Country', 'Good']"),
-    ([["Country", "Good"]], "the table has a header but no data rows"),
-    ([["Country", "Good"], ["Burma", None]], "row 2: a row without both a country and a good"),
-    ([["Country", "Good"], ["Narnia", "Teak"]], "row 2: unknown country name 'Narnia'"),
-    ([["Country", "Good"], ["Burma", "Teak"], ["Myanmar", "teak"]],
-     "row 3: pair MM|teak is listed twice (also at row 2)"),
-])
+@pytest.mark.parametrize(
+    ("rows", "reason"),
+    [
+        ([["Country", "Product"], ["Burma", "Teak"]], "header is ['Country', 'Product'], expected ['Country', 'Good']"),
+        ([["Country", "Good"]], "the table has a header but no data rows"),
+        ([["Country", "Good"], ["Burma", None]], "row 2: a row without both a country and a good"),
+        ([["Country", "Good"], ["Narnia", "Teak"]], "row 2: unknown country name 'Narnia'"),
+        (
+            [["Country", "Good"], ["Burma", "Teak"], ["Myanmar", "teak"]],
+            "row 3: pair MM|teak is listed twice (also at row 2)",
+        ),
+    ],
+)
 def test_bad_tables(tmp_path, rows, reason):
     with pytest.raises(ParseError) as err:
         parse(SOURCE, write_xlsx(tmp_path, rows))

@@ -26,9 +26,13 @@ PAGE = """<html><head><title>List of Products Produced by Forced or Indentured C
 
 def test_discover_finds_the_eo_list_spreadsheet():
     page = PAGE.format(href="../../../../sites/dolgov/files/ILAB/EO13126List_2014.xls", text="Download the list")
-    assert SOURCE.discover(_server(page)) == [RemoteFile(
-        url="https://www.dol.gov/sites/dolgov/files/ILAB/EO13126List_2014.xls",
-        file_name="EO13126List_2014.xls", file_format="xls")]
+    assert SOURCE.discover(_server(page)) == [
+        RemoteFile(
+            url="https://www.dol.gov/sites/dolgov/files/ILAB/EO13126List_2014.xls",
+            file_name="EO13126List_2014.xls",
+            file_format="xls",
+        )
+    ]
 
 
 def test_discover_by_link_text():

@@ -45,10 +45,18 @@ def test_pair_count_matches_readme():
 
 def test_named_rows():
     frame = parsed()
-    assert frame.iloc[0][["country", "country_iso2", "good", "source_locator"]].tolist() == \
-        ["Afghanistan", "AF", "Bricks", "row 2"]
-    assert frame.iloc[-1][["country", "country_iso2", "good", "source_locator"]].tolist() == \
-        ["Vietnam", "VN", "Garments", "row 55"]
+    assert frame.iloc[0][["country", "country_iso2", "good", "source_locator"]].tolist() == [
+        "Afghanistan",
+        "AF",
+        "Bricks",
+        "row 2",
+    ]
+    assert frame.iloc[-1][["country", "country_iso2", "good", "source_locator"]].tolist() == [
+        "Vietnam",
+        "VN",
+        "Garments",
+        "row 55",
+    ]
     # the publisher's misspellings, kept as published, coded through this source's own spellings table
     assert [row_at(frame, "row 7")[k] for k in ("country", "country_iso2", "good")] == ["Boliva", "BO", "Sugarcane"]
     assert [row_at(frame, "row 51")[k] for k in ("country", "country_iso2", "good")] == ["Tajikstan", "TJ", "Cotton"]
@@ -69,9 +77,11 @@ def test_canonical_actions():
     assert row["party_name"] == "Cassiterite (tin ore) — Democratic Republic of the Congo"
     assert (row["party_country"], row["goods"], row["source_locator"]) == ("CD", "Cassiterite (tin ore)", "row 24")
     assert pd.isna(row["status_raw"]) and pd.isna(row["sector_code"])
-    assert json.loads(row["details"]) == {"exploitation": "forced or indentured child labor",
-                                          "country_as_published": "Democratic Republic of the Congo",
-                                          "good_key": "cassiterite tin ore"}
+    assert json.loads(row["details"]) == {
+        "exploitation": "forced or indentured child labor",
+        "country_as_published": "Democratic Republic of the Congo",
+        "good_key": "cassiterite tin ore",
+    }
 
 
 def test_pairs_share_their_identifier_with_the_list_of_goods():

@@ -31,9 +31,13 @@ PAGE = """<!DOCTYPE html><html><head><title>List of Goods Produced by Child Labo
 def test_discover_finds_the_list_of_goods_excel():
     page = PAGE.format(goods="2024%20List%20of%20Goods.xlsx", goods_text="List of Goods (Excel)")
     assert SOURCE.metadata.landing_url == LANDING
-    assert SOURCE.discover(_server(page)) == [RemoteFile(
-        url="https://www.dol.gov/sites/dolgov/files/ILAB/child_labor_reports/tda2023/2024%20List%20of%20Goods.xlsx",
-        file_name="2024 List of Goods.xlsx", file_format="xlsx")]
+    assert SOURCE.discover(_server(page)) == [
+        RemoteFile(
+            url="https://www.dol.gov/sites/dolgov/files/ILAB/child_labor_reports/tda2023/2024%20List%20of%20Goods.xlsx",
+            file_name="2024 List of Goods.xlsx",
+            file_format="xlsx",
+        )
+    ]
 
 
 def test_discover_recognises_the_older_tvpra_file_name():
@@ -46,6 +50,7 @@ def test_discover_fails_loudly_when_the_link_is_gone_or_ambiguous():
     with pytest.raises(AcquisitionError, match="no link to the list's spreadsheet"):
         SOURCE.discover(_server(without))
     twice = PAGE.format(goods="a.xlsx", goods_text="List of Goods (Excel)").replace(
-        "</ul>", '<li><a href="b.xlsx">List of Goods 2022 (Excel)</a></li></ul>')
+        "</ul>", '<li><a href="b.xlsx">List of Goods 2022 (Excel)</a></li></ul>'
+    )
     with pytest.raises(AcquisitionError, match="several candidate spreadsheet links"):
         SOURCE.discover(_server(twice))

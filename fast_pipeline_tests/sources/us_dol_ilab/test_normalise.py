@@ -54,9 +54,15 @@ def test_named_action_from_the_2016_xml():
     assert row["source_locator"] == "good 131 country 1"
     assert json.loads(row["party_identifiers"]) == [{"scheme": "COUNTRY_GOOD", "value": "CD|cassiterite tin ore"}]
     assert json.loads(row["details"]) == {
-        "child_labor": True, "forced_labor": True, "forced_child_labor": True,
-        "derived_labor_exploitation": None, "derived_country": None, "region": "Sub-Saharan Africa",
-        "country_as_published": "Congo, Democratic Republic of the", "good_key": "cassiterite tin ore"}
+        "child_labor": True,
+        "forced_labor": True,
+        "forced_child_labor": True,
+        "derived_labor_exploitation": None,
+        "derived_country": None,
+        "region": "Sub-Saharan Africa",
+        "country_as_published": "Congo, Democratic Republic of the",
+        "good_key": "cassiterite tin ore",
+    }
 
 
 def test_xlsx_and_xml_of_2016_give_the_same_actions():
