@@ -84,8 +84,7 @@ def main() -> None:
             clone = fresh_clone(root / f"clone-{n}")
             first, total, output = timed_first_build(clone, mirror, cache)
             print(f"{name:<20} first line after {first:5.1f} s, build done after {total:6.1f} s   ({target})")
-            if n == 0:
-                print("  " + "\n  ".join(line for line in output.splitlines() if line.startswith("setup:")))
+            print("  " + "\n  ".join(line for line in output.splitlines() if line.startswith(("setup:", "publish"))))
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
