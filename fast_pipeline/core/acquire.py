@@ -165,6 +165,8 @@ def acquire(
             candidates = http_candidates(source, http or HttpClient(), tmp_dir)
         existing = archive.editions(sid)
         known_sets = {frozenset(r.fingerprint or r.sha256 for r in rows): label for label, rows in existing.items()}
+        # the same bytes are the same edition, even when archived under an older fingerprint rule
+        known_bytes = {frozenset(r.sha256 for r in rows): label for label, rows in existing.items()}
         for cand in candidates:
             for dl, name, fmt in cand.files:
                 check_content(dl.path.read_bytes(), fmt, source_id=sid, file_name=name)
@@ -172,8 +174,9 @@ def acquire(
             fingerprints = {
                 d.sha256: source.content_fingerprint(f) for (d, _, _), f in zip(cand.files, _probe(source, cand))
             }
-            if frozenset(fingerprints.values()) in known_sets:
-                result.known_editions.append(known_sets[frozenset(fingerprints.values())])
+            known = known_sets.get(frozenset(fingerprints.values())) or known_bytes.get(shas)
+            if known:
+                result.known_editions.append(known)
                 continue
             label = _label_for(source, cand)
             if label in existing:
@@ -209,6 +212,7 @@ def acquire(
             archive.add_edition(rows)
             existing[label] = rows
             known_sets[frozenset(fingerprints.values())] = label
+            known_bytes[shas] = label
             result.new_editions.append(label)
     except PipelineError as exc:
         result.error = exc
