@@ -6,15 +6,20 @@
 | FAST_DUCKDB_PATH | `$FAST_DATA_DIR/warehouse.duckdb` | the embedded warehouse |
 | FAST_SOURCE_MIRROR | unset | replay `DIR/<source_id>/<edition>/<file>` instead of the network |
 | DAGSTER_HOME | `$FAST_DATA_DIR/dagster` | the Dagster instance (read once, when settings are built) |
-| FAST_HTTP_USER_AGENT, FAST_HTTP_CONNECT_TIMEOUT, FAST_HTTP_READ_TIMEOUT, FAST_HTTP_RETRIES, FAST_HTTP_BACKOFF, FAST_HTTP_MAX_BYTES | see HttpSettings | acquisition |
+| FAST_HTTP_USER_AGENT, FAST_HTTP_CONNECT_TIMEOUT, FAST_HTTP_READ_TIMEOUT, FAST_HTTP_RETRIES, FAST_HTTP_BACKOFF, FAST_HTTP_MAX_BYTES, FAST_HTTP_DEADLINE | see HttpSettings | acquisition (MAX_BYTES caps mirror files too) |
+
+Every numeric variable is checked when settings are read: a value that is not a number, or is negative
+(zero too, where zero would mean "no time" or "no bytes"), is a `ConfigError` naming the variable.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from fast_pipeline.core.errors import ConfigError
 from fast_pipeline.core.http import HttpSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -26,20 +31,38 @@ def _env_path(name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
+# field -> (type, smallest value allowed)
+_HTTP_NUMBERS = {
+    "connect_timeout": (float, 0.0),
+    "read_timeout": (float, 0.0),
+    "deadline": (float, 0.0),
+    "retries": (int, 0),
+    "backoff": (float, 0),
+    "max_bytes": (int, 1),
+}
+_POSITIVE = {"connect_timeout", "read_timeout", "deadline"}
+
+
+def _number(name: str, text: str, kind: type, least: float, positive: bool) -> float | int:
+    try:
+        value = kind(text.strip())
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ConfigError(name, f"{text!r} is not {what}") from None
+    if not math.isfinite(value) or value < least or (positive and value <= 0):
+        raise ConfigError(name, f"{text!r} must be {'above' if positive else 'at least'} {least:g}")
+    return value
+
+
 def _http_from_env() -> HttpSettings:
-    base = HttpSettings()
-    conv = {
-        "user_agent": str,
-        "connect_timeout": float,
-        "read_timeout": float,
-        "retries": int,
-        "backoff": float,
-        "max_bytes": int,
-    }
-    overrides = {
-        k: f(os.environ[f"FAST_HTTP_{k.upper()}"]) for k, f in conv.items() if os.environ.get(f"FAST_HTTP_{k.upper()}")
-    }
-    return replace(base, **overrides)
+    overrides: dict = {}
+    if os.environ.get("FAST_HTTP_USER_AGENT"):
+        overrides["user_agent"] = os.environ["FAST_HTTP_USER_AGENT"]
+    for key, (kind, least) in _HTTP_NUMBERS.items():
+        name = f"FAST_HTTP_{key.upper()}"
+        if os.environ.get(name, "") != "":
+            overrides[key] = _number(name, os.environ[name], kind, least, key in _POSITIVE)
+    return replace(HttpSettings(), **overrides)
 
 
 @dataclass(frozen=True)
