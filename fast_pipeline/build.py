@@ -30,6 +30,7 @@ from fast_pipeline.core.archive import Archive
 from fast_pipeline.core.display import visible
 from fast_pipeline.core.edition_dates import acquired_at, acquisition_order
 from fast_pipeline.core.http import HttpClient
+from fast_pipeline.core.locks import writer_lock
 from fast_pipeline.environment import prepare_environment
 from fast_pipeline.settings import DBT_PROJECT_DIR, Settings
 from fast_pipeline.sources.registry import SOURCE_IDS, get_source
@@ -397,6 +398,11 @@ def run_build(
     """Acquire, process what is new, publish. With `each_edition`, publish after every processed edition
     (in publication order across sources), so that saved editions replayed from a mirror give one dated
     release per edition, as if each had been built on the day it appeared."""
+    with writer_lock(settings.data_dir, "build", settings.lock_wait):
+        return _run_build(settings, source_ids, echo=echo, publish=publish, each_edition=each_edition)
+
+
+def _run_build(settings: Settings, source_ids, *, echo, publish: bool, each_edition: bool) -> BuildReport:
     prepare_environment(settings)
     # Library chatter (each dbt node, each step) belongs in the Dagster run log, not on the terminal.
     logging.getLogger("dagster.builtin").setLevel(logging.WARNING)

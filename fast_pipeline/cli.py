@@ -181,11 +181,13 @@ def cmd_releases(args, settings: Settings) -> int:
 
 
 def cmd_release(args, settings: Settings) -> int:
+    from fast_pipeline.core.locks import writer_lock
     from fast_pipeline.environment import prepare_environment
     from fast_pipeline.release import write_release
 
     prepare_environment(settings)
-    result = write_release(settings)
+    with writer_lock(settings.data_dir, "release", settings.lock_wait):
+        result = write_release(settings)
     if result.created:
         c = result.changes
         print(

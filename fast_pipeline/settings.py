@@ -5,6 +5,7 @@
 | FAST_DATA_DIR | `<repo>/data` | runtime outputs: archive, cache, warehouse, releases, Dagster instance |
 | FAST_DUCKDB_PATH | `$FAST_DATA_DIR/warehouse.duckdb` | the embedded warehouse |
 | FAST_SOURCE_MIRROR | unset | replay `DIR/<source_id>/<edition>/<file>` instead of the network |
+| FAST_LOCK_WAIT | 10 | seconds a writer (`build`, `verify`) waits for another to release the data directory |
 | DAGSTER_HOME | `$FAST_DATA_DIR/dagster` | the Dagster instance (read once, when settings are built) |
 | FAST_HTTP_USER_AGENT, FAST_HTTP_CONNECT_TIMEOUT, FAST_HTTP_READ_TIMEOUT, FAST_HTTP_RETRIES, FAST_HTTP_BACKOFF, FAST_HTTP_MAX_BYTES, FAST_HTTP_DEADLINE | see HttpSettings | acquisition (MAX_BYTES caps mirror files too) |
 
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from fast_pipeline.core.errors import ConfigError
 from fast_pipeline.core.http import HttpSettings
+from fast_pipeline.core.locks import DEFAULT_WAIT
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -54,6 +56,11 @@ def _number(name: str, text: str, kind: type, least: float, positive: bool) -> f
     return value
 
 
+def _lock_wait_from_env() -> float:
+    text = os.environ.get("FAST_LOCK_WAIT", "")
+    return DEFAULT_WAIT if text == "" else float(_number("FAST_LOCK_WAIT", text, float, 0.0, False))
+
+
 def _http_from_env() -> HttpSettings:
     overrides: dict = {}
     if os.environ.get("FAST_HTTP_USER_AGENT"):
@@ -72,6 +79,7 @@ class Settings:
     mirror: Path | None = None
     http: HttpSettings = field(default_factory=HttpSettings)
     instance_dir: Path | None = None  # the Dagster instance; None: <data_dir>/dagster
+    lock_wait: float = DEFAULT_WAIT  # core.locks: how long a second writer waits
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -83,6 +91,7 @@ class Settings:
             mirror=Path(mirror).expanduser().resolve() if mirror else None,
             http=_http_from_env(),
             instance_dir=_env_path("DAGSTER_HOME", data_dir / "dagster"),
+            lock_wait=_lock_wait_from_env(),
         )
 
     @property
