@@ -14,9 +14,11 @@ adds nothing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -39,6 +41,15 @@ class ManifestRow:
     http_headers: dict[str, str] = field(default_factory=dict)
     origin: str = "http"  # http | mirror
     fingerprint: str | None = None  # Source.content_fingerprint, when it differs from sha256
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _append(path: Path, data: bytes) -> None:
@@ -85,6 +96,24 @@ class Archive:
 
     def has_object(self, sha256: str) -> bool:
         return self.object_path(sha256).exists()
+
+    def damage(self, sha256: str) -> str | None:
+        """Why the object stored under `sha256` cannot be trusted (missing, or its bytes no longer hash to
+        their name), or None when it is intact. Read in bounded memory, however large the file."""
+        path = self.object_path(sha256)
+        if not path.is_file():
+            return f"archived object {sha256} is missing"
+        if file_sha256(path) != sha256:
+            return f"archived object {sha256} is damaged: its bytes no longer match their sha256"
+        return None
+
+    def set_aside(self, sha256: str) -> Path:
+        """Move a damaged object out of the store, into `damaged/` (kept for inspection, never deleted)."""
+        path = self.object_path(sha256)
+        aside = self.root / "damaged" / f"{sha256}.{time.strftime('%Y%m%dT%H%M%S')}.{os.getpid()}"
+        aside.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, aside)
+        return aside
 
     def editions(self, source_id: str) -> dict[str, list[ManifestRow]]:
         """Edition label -> its files, in the order editions were archived."""

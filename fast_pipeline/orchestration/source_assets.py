@@ -102,7 +102,9 @@ def build_source_definitions(source: Source) -> SourceDefinitions:
     )
     def acquisition(context: AssetExecutionContext, pipeline: PipelineResource) -> MaterializeResult:
         settings = pipeline.settings()
-        result = acquire(source, pipeline.archive(), http=pipeline.http(), mirror=settings.mirror)
+        result = acquire(
+            source, pipeline.archive(), http=pipeline.http(), mirror=settings.mirror, max_bytes=settings.http.max_bytes
+        )
         if not result.ok:
             raise Failure(description=result.error.message, metadata={"source": sid})
         context.log.info(f"{sid}: {len(result.new_editions)} new edition(s), {len(result.known_editions)} known")

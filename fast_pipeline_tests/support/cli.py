@@ -28,7 +28,7 @@ class CliRun:
         return lines[0]
 
 
-def run_cli(*args: str, data_dir: Path, env: dict[str, str] | None = None, timeout: float = 300) -> CliRun:
+def run_cli(*args: str, data_dir: Path, env: dict[str, str] | None = None, timeout: float = 300, **popen) -> CliRun:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("FAST_", "DAGSTER_"))}
     full = {**base, "FAST_DATA_DIR": str(data_dir), **(env or {})}
     done = subprocess.run(
@@ -38,5 +38,6 @@ def run_cli(*args: str, data_dir: Path, env: dict[str, str] | None = None, timeo
         capture_output=True,
         text=True,
         timeout=timeout,
+        **popen,
     )
     return CliRun(done.returncode, done.stdout, done.stderr)
