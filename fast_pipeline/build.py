@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fast_pipeline.core import warehouse
-from fast_pipeline.core.acquire import AcquisitionResult, acquire
+from fast_pipeline.core.acquire import AcquisitionResult, acquire, check_mirror
 from fast_pipeline.core.archive import Archive
 from fast_pipeline.core.display import visible
 from fast_pipeline.core.edition_dates import acquired_at, acquisition_order
@@ -462,10 +462,13 @@ def run_build(
 
 def _run_build(settings: Settings, source_ids, *, echo, publish: bool, each_edition: bool) -> BuildReport:
     _read_state(settings)  # a corrupt record of the last publish stops the build before it does anything
+    selected = list(source_ids or SOURCE_IDS)
+    if settings.mirror is not None:
+        check_mirror(settings.mirror, selected)
     prepare_environment(settings)
     # Library chatter (each dbt node, each step) belongs in the Dagster run log, not on the terminal.
     logging.getLogger("dagster.builtin").setLevel(logging.WARNING)
-    build = _Build(settings, list(source_ids or SOURCE_IDS), echo)
+    build = _Build(settings, selected, echo)
     try:
         warehouse.ensure_tables(settings.duckdb_path, list(SOURCE_IDS))
         build.acquire_all()

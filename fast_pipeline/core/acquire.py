@@ -17,7 +17,7 @@ from pathlib import Path
 from fast_pipeline.core.archive import Archive, ManifestRow
 from fast_pipeline.core.content_check import check_content
 from fast_pipeline.core.edition_dates import label_date, timestamp
-from fast_pipeline.core.errors import AcquisitionError, PipelineError
+from fast_pipeline.core.errors import AcquisitionError, ConfigError, PipelineError
 from fast_pipeline.core.http import Download, HttpClient, HttpSettings
 from fast_pipeline.core.labels import check_label
 from fast_pipeline.core.source import Source, SourceFile
@@ -48,6 +48,18 @@ class AcquisitionResult:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+def check_mirror(mirror: Path, source_ids: list[str]) -> None:
+    """A mistyped FAST_SOURCE_MIRROR is an error, not a green build that acquired nothing."""
+    if not mirror.is_dir():
+        raise ConfigError("FAST_SOURCE_MIRROR", f"{mirror} does not exist or is not a directory")
+    if not any((mirror / sid).is_dir() for sid in source_ids):
+        raise ConfigError(
+            "FAST_SOURCE_MIRROR",
+            f"{mirror} holds no folder for {', '.join(source_ids)} "
+            "(a mirror is laid out DIR/<source_id>/<edition>/<file>)",
+        )
 
 
 def _utc_now() -> str:
@@ -211,6 +223,8 @@ def acquire(
     tmp_dir = Path(tempfile.mkdtemp(prefix=".incoming-", dir=archive.root))
     try:
         if mirror is not None:
+            if not mirror.is_dir():
+                check_mirror(mirror, [sid])
             cap = max_bytes or (http.settings.max_bytes if http else HttpSettings().max_bytes)
             skipped: list[str] = []
             candidates = mirror_candidates(source, mirror, tmp_dir, max_bytes=cap, skipped=skipped)
