@@ -62,6 +62,10 @@ def _lock_wait_from_env() -> float:
 
 
 def _http_from_env() -> HttpSettings:
+    known = {f"FAST_HTTP_{k.upper()}" for k in (*_HTTP_NUMBERS, "user_agent")}
+    for name in sorted(os.environ):
+        if name.startswith("FAST_HTTP_") and name not in known:
+            raise ConfigError(name, f"unknown setting (known: {', '.join(sorted(known))})")
     overrides: dict = {}
     if os.environ.get("FAST_HTTP_USER_AGENT"):
         overrides["user_agent"] = os.environ["FAST_HTTP_USER_AGENT"]

@@ -31,6 +31,11 @@ def test_a_bad_http_setting_is_one_line_naming_the_variable(tmp_path, variable, 
     run.one_line_error(variable, reason, repr(value))
 
 
+def test_a_mistyped_http_variable_is_named(tmp_path):
+    run = run_cli("sources", data_dir=tmp_path, env={"FAST_HTTP_TIMEOUT": "5"})
+    run.one_line_error("FAST_HTTP_TIMEOUT", "unknown setting", "FAST_HTTP_READ_TIMEOUT")
+
+
 def test_good_http_settings_are_accepted(tmp_path):
     env = {"FAST_HTTP_READ_TIMEOUT": "2.5", "FAST_HTTP_RETRIES": "0", "FAST_HTTP_DEADLINE": "30"}
     run = run_cli("sources", data_dir=tmp_path, env=env)

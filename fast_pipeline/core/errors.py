@@ -54,3 +54,13 @@ class ConfigError(PipelineError):
 
     def __reduce__(self):
         return (self.__class__, (self.file, self.reason))
+
+
+class LockError(PipelineError):
+    """Another process is writing the data directory (or the warehouse), or a lock file cannot be written."""
+
+    def __init__(self, path: str, reason: str, *_ignored):
+        super().__init__(None, path, reason)
+
+    def __reduce__(self):
+        return (self.__class__, (self.file, self.reason))

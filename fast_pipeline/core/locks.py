@@ -19,20 +19,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fast_pipeline.core.errors import PipelineError
+from fast_pipeline.core.errors import LockError
 
 DEFAULT_WAIT = 10.0
 _held: dict[Path, int] = {}  # writer locks this process holds, with their depth (a build may call verify)
-
-
-class LockError(PipelineError):
-    """Another process is writing the data directory, or its lock file cannot be written."""
-
-    def __init__(self, path: str, reason: str, *_ignored):
-        super().__init__(None, path, reason)
-
-    def __reduce__(self):
-        return (self.__class__, (self.file, self.reason))
 
 
 def lock_path(data_dir: Path) -> Path:

@@ -21,8 +21,7 @@ import duckdb
 import pandas as pd
 
 from fast_pipeline.core.canonical import empty_actions
-from fast_pipeline.core.errors import ConfigError
-from fast_pipeline.core.locks import LockError
+from fast_pipeline.core.errors import ConfigError, LockError
 
 EDITIONS_DDL = """
 create table if not exists raw.editions (
