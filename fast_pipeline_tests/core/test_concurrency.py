@@ -169,3 +169,23 @@ def test_readers_during_a_build_say_so_in_one_line_or_read_the_releases(tmp_path
     run_cli("sources", data_dir=tmp_path).one_line_error(f"pid {pid}", "warehouse is in use", "try again")
     releases = run_cli("releases", data_dir=tmp_path)
     assert releases.code == 0 and "Traceback" not in releases.stderr
+
+
+def test_an_acquisition_run_from_the_ui_waits_for_the_writer_then_says_who(tmp_path, holding, monkeypatch):
+    from dagster import materialize
+
+    from fast_pipeline.orchestration.resources import PipelineResource
+    from fast_pipeline.orchestration.source_assets import build_source_definitions
+    from fast_pipeline.sources.registry import get_source
+
+    monkeypatch.setenv("FAST_LOCK_WAIT", "0.5")
+    (acquisition,) = [
+        a for a in build_source_definitions(get_source("us_dol_eo13126")).assets if a.key.path[-1] == "acquisition"
+    ]
+    resource = PipelineResource(data_dir=str(tmp_path), mirror=str(SHARED_SOURCES))
+    pid = holding(_hold_lock, str(tmp_path))
+    result = materialize([acquisition], resources={"pipeline": resource}, raise_on_error=False)
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert f"pid {pid}" in str(failure.event_specific_data.error.message)
+    assert not (tmp_path / "archive" / "manifest.jsonl").exists()
