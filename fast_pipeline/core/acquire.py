@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from fast_pipeline.core.archive import Archive, ManifestRow
-from fast_pipeline.core.content_check import check_content
+from fast_pipeline.core.content_check import check_file
 from fast_pipeline.core.edition_dates import label_date, timestamp
 from fast_pipeline.core.errors import AcquisitionError, ConfigError, PipelineError
 from fast_pipeline.core.http import Download, HttpClient, HttpSettings
@@ -238,7 +238,7 @@ def acquire(
         known_bytes = {frozenset(r.sha256 for r in rows): label for label, rows in existing.items()}
         for cand in candidates:
             for dl, name, fmt in cand.files:
-                check_content(dl.path.read_bytes(), fmt, source_id=sid, file_name=name)
+                check_file(dl.path, fmt, source_id=sid, file_name=name)  # bounded memory
             shas = frozenset(d.sha256 for d, _, _ in cand.files)
             fingerprints = {
                 d.sha256: source.content_fingerprint(f) for (d, _, _), f in zip(cand.files, _probe(source, cand))

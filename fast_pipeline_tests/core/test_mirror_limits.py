@@ -149,3 +149,31 @@ def test_a_mirror_that_does_not_exist_or_holds_no_source_is_an_error(tmp_path):
     check_mirror(SHARED_SOURCES, ["us_dol_eo13126", "us_cbp_wro"])  # one of them is enough
     run = run_cli("build", data_dir=tmp_path / "data", env={"FAST_SOURCE_MIRROR": str(tmp_path / "typo")})
     run.one_line_error("FAST_SOURCE_MIRROR", str(tmp_path / "typo"), "does not exist")
+
+
+def test_the_content_check_reads_a_file_in_bounded_memory(tmp_path):
+    """A file near the cap is checked from its head, tail and zip directory: never read whole."""
+    import tracemalloc
+
+    from fast_pipeline.core.content_check import check_content, check_file
+    from fast_pipeline.core.errors import ContentCheckError
+
+    big = tmp_path / "big.csv"
+    with open(big, "wb") as f:
+        f.write(b"a;b\n" * 2048)  # a text head; the rest sparse (no real bytes written)
+        f.truncate(64 * 1024 * 1024)
+    tracemalloc.start()
+    check_file(big, "csv", source_id="fake", file_name="big.csv")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 4 * 1024 * 1024
+    page = tmp_path / "page.html"
+    page.write_bytes(b"x" * (3 << 20) + b"<TABLE><tr><td>1</td></tr></table>")
+    check_file(page, "html", source_id="fake", file_name="page.html")  # found across block boundaries
+    # the same verdicts as on the bytes themselves
+    for path, fmt in ((saved_file("br_mte_lista_suja", "2024-12-04_pdf"), "pdf"), (page, "html")):
+        check_content(path.read_bytes(), fmt, source_id="fake", file_name=path.name)
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(saved_file("br_mte_lista_suja", "2024-12-04_pdf").read_bytes()[:50_000])
+    with pytest.raises(ContentCheckError, match="truncated"):
+        check_file(cut, "pdf", source_id="fake", file_name="cut.pdf")
