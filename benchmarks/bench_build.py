@@ -145,7 +145,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--scaling", action="store_true", help="measure the cost of one new edition instead")
     parser.add_argument("--editions", type=int, default=200, help="editions already built (with --scaling)")
+    parser.add_argument("--which-python", action="store_true", help="print the interpreter it runs under, and stop")
     args = parser.parse_args()
+    if args.which_python:
+        print(sys.prefix)
+        return
     if not args.mirror.is_dir():
         sys.exit(f"bench_build: no saved editions at {args.mirror} (give --mirror DIR)")
     if args.scaling:

@@ -19,17 +19,20 @@ import hashlib
 import heapq
 import json
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fast_pipeline.core import warehouse
-from fast_pipeline.core.acquire import AcquisitionResult, acquire
+from fast_pipeline.core.acquire import AcquisitionResult, acquire, check_mirror
 from fast_pipeline.core.archive import Archive
 from fast_pipeline.core.display import visible
 from fast_pipeline.core.edition_dates import acquired_at, acquisition_order
+from fast_pipeline.core.errors import PipelineError
 from fast_pipeline.core.http import HttpClient
+from fast_pipeline.core.locks import writer_lock
 from fast_pipeline.environment import prepare_environment
 from fast_pipeline.settings import DBT_PROJECT_DIR, Settings
 from fast_pipeline.sources.registry import SOURCE_IDS, get_source
@@ -140,11 +143,39 @@ def _state_path(settings: Settings) -> Path:
     return settings.data_dir / "state" / "publish.json"
 
 
-def _needs_publish(settings: Settings, fingerprint: str) -> bool:
+def _read_state(settings: Settings) -> dict:
+    """The last publish (`data/state/publish.json`); {} before the first. A file that is not the JSON
+    object this build writes is an error naming it: its content decides what gets republished."""
     path = _state_path(settings)
     if not path.exists():
+        return {}
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        state = exc
+    if not isinstance(state, dict) or not isinstance(state.get("fingerprint", ""), str):
+        raise PipelineError(
+            None,
+            str(path),
+            "the record of the last publish is corrupt; delete it and the next build publishes again "
+            "(releases already written are kept)",
+        )
+    return state
+
+
+def _write_state(settings: Settings, state: dict) -> None:
+    """Written whole to a temporary file and renamed, so a crash never leaves a torn record."""
+    path = _state_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(json.dumps(state), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _needs_publish(settings: Settings, fingerprint: str) -> bool:
+    state = _read_state(settings)
+    if not state:
         return True
-    state = json.loads(path.read_text(encoding="utf-8"))
     release = state.get("release")
     return state.get("fingerprint") != fingerprint or not (release and (settings.releases_dir / release).is_dir())
 
@@ -205,7 +236,13 @@ class _Build:
         results: list[AcquisitionResult] = []
         for sid in self.selected:
             started = time.perf_counter()
-            result = acquire(get_source(sid), self.archive, http=http, mirror=self.settings.mirror)
+            result = acquire(
+                get_source(sid),
+                self.archive,
+                http=http,
+                mirror=self.settings.mirror,
+                max_bytes=self.settings.http.max_bytes,
+            )
             rep = self.reports[sid]
             rep.new_editions = result.new_editions
             rep.note = result.note or ""
@@ -237,6 +274,30 @@ class _Build:
                     mode=mode,
                     error=r.error.message if r.error else None,
                 )
+
+    # --- integrity --------------------------------------------------------------------------------------
+    def inputs_damaged(self, todo: list[tuple[str, str]]) -> bool:
+        """Hash the objects this build is about to process and every source's last published edition: a
+        damaged one stops the build before it processes or publishes anything (a release must never roll
+        a source back because its newest input was corrupt)."""
+        from fast_pipeline.verify import damaged_inputs
+
+        wanted = set(todo)
+        table = warehouse.editions_table(self.settings.duckdb_path)
+        if len(table):
+            published = table[table["gate_passed"].fillna(False).astype(bool)]
+            for sid, rows in published.groupby("source_id", sort=False):
+                wanted.add((sid, rows.iloc[-1]["edition"]))  # editions_table is in the edition order
+        rows = []
+        for sid, edition in sorted(wanted):
+            rows.extend(self.archive.editions(sid).get(edition, []))
+        damaged = damaged_inputs(self.archive, rows)
+        for line in damaged:
+            message = f"{line}; nothing processed or published: run `fast-pipeline verify` (with FAST_SOURCE_MIRROR to restore it)"
+            sid = line.split(":", 1)[0]
+            (self.reports[sid].errors if sid in self.reports else self.report.errors).append(message)
+            self.echo(f"verify   FAILED: {message}")
+        return bool(damaged)
 
     # --- processing -------------------------------------------------------------------------------------
     def pending(self) -> list[tuple[str, str]]:
@@ -327,7 +388,7 @@ class _Build:
         if _needs_publish(self.settings, fingerprint):
             self._publish(fingerprint)
         else:
-            state = json.loads(_state_path(self.settings).read_text(encoding="utf-8"))
+            state = _read_state(self.settings)
             self.report.release = state.get("release")
             self.echo(
                 f"publish  nothing changed since release {self.report.release}: warehouse and release are up to date"
@@ -360,9 +421,7 @@ class _Build:
         report.release_created = report.release_created or created
         if created:
             report.releases.append(report.release)
-        state_path = _state_path(settings)
-        state_path.parent.mkdir(parents=True, exist_ok=True)
-        state_path.write_text(json.dumps({"fingerprint": fingerprint, "release": report.release}), encoding="utf-8")
+        _write_state(settings, {"fingerprint": fingerprint, "release": report.release})
         what = "written" if created else "unchanged"
         self.echo(
             f"publish  dbt models built and tested; release {report.release} {what} "
@@ -397,14 +456,26 @@ def run_build(
     """Acquire, process what is new, publish. With `each_edition`, publish after every processed edition
     (in publication order across sources), so that saved editions replayed from a mirror give one dated
     release per edition, as if each had been built on the day it appeared."""
+    with writer_lock(settings.data_dir, "build", settings.lock_wait):
+        return _run_build(settings, source_ids, echo=echo, publish=publish, each_edition=each_edition)
+
+
+def _run_build(settings: Settings, source_ids, *, echo, publish: bool, each_edition: bool) -> BuildReport:
+    _read_state(settings)  # a corrupt record of the last publish stops the build before it does anything
+    selected = list(source_ids or SOURCE_IDS)
+    if settings.mirror is not None:
+        check_mirror(settings.mirror, selected)
     prepare_environment(settings)
     # Library chatter (each dbt node, each step) belongs in the Dagster run log, not on the terminal.
     logging.getLogger("dagster.builtin").setLevel(logging.WARNING)
-    build = _Build(settings, list(source_ids or SOURCE_IDS), echo)
+    build = _Build(settings, selected, echo)
     try:
         warehouse.ensure_tables(settings.duckdb_path, list(SOURCE_IDS))
         build.acquire_all()
         todo = build.pending()
+        if build.inputs_damaged(todo):
+            build.write_log()
+            return build.report
         if each_edition and publish:
             for step in todo:
                 build.process([step])

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from fast_pipeline.core.errors import PipelineError
+from fast_pipeline.crash import describe, keep_traceback
 from fast_pipeline.settings import Settings
 from fast_pipeline.sources.registry import SOURCE_IDS, get_source
 
@@ -59,7 +60,14 @@ def cmd_parse(args, settings: Settings) -> int:
     from fast_pipeline.core.source import local_source_file
 
     source = get_source(args.source_id)
-    file = local_source_file(source.source_id, Path(args.file))
+    path = Path(args.file)
+    if not path.exists():
+        raise PipelineError(source.source_id, args.file, "no such file")
+    if not path.is_file():
+        raise PipelineError(source.source_id, args.file, "is a directory, not a file: give one file of the source")
+    if args.output and not Path(args.output).parent.is_dir():
+        raise PipelineError(source.source_id, args.file, f"cannot write {args.output}: its directory does not exist")
+    file = local_source_file(source.source_id, path)
     frame = parsing.parse_validated(source, file)  # a researcher's file is not added to our cache
     if args.canonical:
         frame, _ = parsing.normalise_edition(source, frame, "local")
@@ -164,12 +172,14 @@ def _print_quarantined(table) -> None:
 
 def cmd_releases(args, settings: Settings) -> int:
     from fast_pipeline.release import list_releases
+    from fast_pipeline.release.checks import release_damage
 
     releases = list_releases(settings)
     if not releases:
         print(f"no releases yet in {settings.releases_dir}: run `fast-pipeline build`")
         return 0
     print(f"{'version':<14} {'actions':>7} {'listed':>7} {'added':>6} {'removed':>7} {'changed':>7}  since")
+    tampered = []
     for rel in releases:
         counts, changes = rel["counts"], rel["changes"]
         print(
@@ -177,15 +187,43 @@ def cmd_releases(args, settings: Settings) -> int:
             f"{changes.get('added', 0):>6} {changes.get('removed', 0):>7} {changes.get('changed', 0):>7}  "
             f"{rel['previous_version'] or '(first release)'}"
         )
+        damage = release_damage(Path(rel["path"]))
+        if damage:
+            tampered.append(rel["version"])
+            print(f"  TAMPERED: {'; '.join(damage[:3])}{' ...' if len(damage) > 3 else ''}")
+    if tampered:
+        print(f"{len(tampered)} release(s) TAMPERED: their files no longer match SHA256SUMS", file=sys.stderr)
+        return 1
     return 0
 
 
+def cmd_verify(args, settings: Settings) -> int:
+    from fast_pipeline.core.locks import writer_lock
+    from fast_pipeline.verify import run_verify
+
+    with writer_lock(settings.data_dir, "verify", settings.lock_wait):
+        report = run_verify(settings)
+    print(
+        f"verify: {report.objects} archived object(s), {report.releases} release(s); "
+        f"{len(report.restored)} restored, {len(report.damaged)} damaged, {len(report.tampered)} tampered"
+    )
+    if not report.ok:
+        print(
+            f"error: {len(report.damaged)} archived object(s) damaged, {len(report.tampered)} release file(s) "
+            "tampered (listed above)",
+            file=sys.stderr,
+        )
+    return 0 if report.ok else 1
+
+
 def cmd_release(args, settings: Settings) -> int:
+    from fast_pipeline.core.locks import writer_lock
     from fast_pipeline.environment import prepare_environment
     from fast_pipeline.release import write_release
 
     prepare_environment(settings)
-    result = write_release(settings)
+    with writer_lock(settings.data_dir, "release", settings.lock_wait):
+        result = write_release(settings)
     if result.created:
         c = result.changes
         print(
@@ -244,6 +282,9 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_sources
     )
     sub.add_parser("releases", help="list releases with their counts").set_defaults(func=cmd_releases)
+    sub.add_parser(
+        "verify", help="check every archived object and release file against its checksum; restore from the mirror"
+    ).set_defaults(func=cmd_verify)
     sub.add_parser("release", help="write a release from the current warehouse (if anything changed)").set_defaults(
         func=cmd_release
     )
@@ -257,14 +298,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env()
     try:
+        settings = Settings.from_env()  # every FAST_* variable is checked here, before any work
         return args.func(args, settings)
     except PipelineError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # anything else: one line for the user, the traceback kept in a log file
+        log = keep_traceback(exc)
+        print(f"error: {describe(exc)} (full traceback in {log})", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

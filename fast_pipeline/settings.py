@@ -5,17 +5,24 @@
 | FAST_DATA_DIR | `<repo>/data` | runtime outputs: archive, cache, warehouse, releases, Dagster instance |
 | FAST_DUCKDB_PATH | `$FAST_DATA_DIR/warehouse.duckdb` | the embedded warehouse |
 | FAST_SOURCE_MIRROR | unset | replay `DIR/<source_id>/<edition>/<file>` instead of the network |
+| FAST_LOCK_WAIT | 10 | seconds a writer (`build`, `verify`) waits for another to release the data directory |
 | DAGSTER_HOME | `$FAST_DATA_DIR/dagster` | the Dagster instance (read once, when settings are built) |
-| FAST_HTTP_USER_AGENT, FAST_HTTP_CONNECT_TIMEOUT, FAST_HTTP_READ_TIMEOUT, FAST_HTTP_RETRIES, FAST_HTTP_BACKOFF, FAST_HTTP_MAX_BYTES | see HttpSettings | acquisition |
+| FAST_HTTP_USER_AGENT, FAST_HTTP_CONNECT_TIMEOUT, FAST_HTTP_READ_TIMEOUT, FAST_HTTP_RETRIES, FAST_HTTP_BACKOFF, FAST_HTTP_MAX_BYTES, FAST_HTTP_DEADLINE | see HttpSettings | acquisition (MAX_BYTES caps mirror files too) |
+
+Every numeric variable is checked when settings are read: a value that is not a number, or is negative
+(zero too, where zero would mean "no time" or "no bytes"), is a `ConfigError` naming the variable.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from fast_pipeline.core.errors import ConfigError
 from fast_pipeline.core.http import HttpSettings
+from fast_pipeline.core.locks import DEFAULT_WAIT
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -26,20 +33,47 @@ def _env_path(name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
+# field -> (type, smallest value allowed)
+_HTTP_NUMBERS = {
+    "connect_timeout": (float, 0.0),
+    "read_timeout": (float, 0.0),
+    "deadline": (float, 0.0),
+    "retries": (int, 0),
+    "backoff": (float, 0),
+    "max_bytes": (int, 1),
+}
+_POSITIVE = {"connect_timeout", "read_timeout", "deadline"}
+
+
+def _number(name: str, text: str, kind: type, least: float, positive: bool) -> float | int:
+    try:
+        value = kind(text.strip())
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ConfigError(name, f"{text!r} is not {what}") from None
+    if not math.isfinite(value) or value < least or (positive and value <= 0):
+        raise ConfigError(name, f"{text!r} must be {'above' if positive else 'at least'} {least:g}")
+    return value
+
+
+def _lock_wait_from_env() -> float:
+    text = os.environ.get("FAST_LOCK_WAIT", "")
+    return DEFAULT_WAIT if text == "" else float(_number("FAST_LOCK_WAIT", text, float, 0.0, False))
+
+
 def _http_from_env() -> HttpSettings:
-    base = HttpSettings()
-    conv = {
-        "user_agent": str,
-        "connect_timeout": float,
-        "read_timeout": float,
-        "retries": int,
-        "backoff": float,
-        "max_bytes": int,
-    }
-    overrides = {
-        k: f(os.environ[f"FAST_HTTP_{k.upper()}"]) for k, f in conv.items() if os.environ.get(f"FAST_HTTP_{k.upper()}")
-    }
-    return replace(base, **overrides)
+    known = {f"FAST_HTTP_{k.upper()}" for k in (*_HTTP_NUMBERS, "user_agent")}
+    for name in sorted(os.environ):
+        if name.startswith("FAST_HTTP_") and name not in known:
+            raise ConfigError(name, f"unknown setting (known: {', '.join(sorted(known))})")
+    overrides: dict = {}
+    if os.environ.get("FAST_HTTP_USER_AGENT"):
+        overrides["user_agent"] = os.environ["FAST_HTTP_USER_AGENT"]
+    for key, (kind, least) in _HTTP_NUMBERS.items():
+        name = f"FAST_HTTP_{key.upper()}"
+        if os.environ.get(name, "") != "":
+            overrides[key] = _number(name, os.environ[name], kind, least, key in _POSITIVE)
+    return replace(HttpSettings(), **overrides)
 
 
 @dataclass(frozen=True)
@@ -49,6 +83,7 @@ class Settings:
     mirror: Path | None = None
     http: HttpSettings = field(default_factory=HttpSettings)
     instance_dir: Path | None = None  # the Dagster instance; None: <data_dir>/dagster
+    lock_wait: float = DEFAULT_WAIT  # core.locks: how long a second writer waits
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -60,6 +95,7 @@ class Settings:
             mirror=Path(mirror).expanduser().resolve() if mirror else None,
             http=_http_from_env(),
             instance_dir=_env_path("DAGSTER_HOME", data_dir / "dagster"),
+            lock_wait=_lock_wait_from_env(),
         )
 
     @property

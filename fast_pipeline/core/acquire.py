@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from fast_pipeline.core.archive import Archive, ManifestRow
-from fast_pipeline.core.content_check import check_content
+from fast_pipeline.core.content_check import check_file
 from fast_pipeline.core.edition_dates import label_date, timestamp
-from fast_pipeline.core.errors import AcquisitionError, PipelineError
-from fast_pipeline.core.http import Download, HttpClient
+from fast_pipeline.core.errors import AcquisitionError, ConfigError, PipelineError
+from fast_pipeline.core.http import Download, HttpClient, HttpSettings
+from fast_pipeline.core.labels import check_label
 from fast_pipeline.core.source import Source, SourceFile
 
+CAP_SETTING = " (FAST_HTTP_MAX_BYTES, the one cap for HTTP and the mirror)"
 MIRROR_FORMATS = {"pdf", "xlsx", "xls", "csv", "txt", "html", "htm", "xml"}
 
 
@@ -47,43 +50,99 @@ class AcquisitionResult:
         return self.error is None
 
 
+def check_mirror(mirror: Path, source_ids: list[str]) -> None:
+    """A mistyped FAST_SOURCE_MIRROR is an error, not a green build that acquired nothing."""
+    if not mirror.is_dir():
+        raise ConfigError("FAST_SOURCE_MIRROR", f"{mirror} does not exist or is not a directory")
+    if not any((mirror / sid).is_dir() for sid in source_ids):
+        raise ConfigError(
+            "FAST_SOURCE_MIRROR",
+            f"{mirror} holds no folder for {', '.join(source_ids)} "
+            "(a mirror is laid out DIR/<source_id>/<edition>/<file>)",
+        )
+
+
 def _utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _copy_to_tmp(path: Path, tmp_dir: Path) -> Download:
-    """The mirror's stand-in for an HTTP download: a temporary copy, hashed while copying."""
+def _copy_to_tmp(path: Path, tmp_dir: Path, max_bytes: int, source_id: str) -> Download:
+    """The mirror's stand-in for an HTTP download: a temporary copy, hashed while copying in bounded
+    memory, and stopped at the same size cap as HTTP (a file may grow while it is read)."""
     digest = hashlib.sha256()
+    size = 0
     fd, tmp_name = tempfile.mkstemp(prefix=".mirror-", dir=tmp_dir)
-    with open(path, "rb") as src, open(fd, "wb") as out:
-        for chunk in iter(lambda: src.read(1 << 16), b""):
-            digest.update(chunk)
-            out.write(chunk)
-    size = Path(tmp_name).stat().st_size
+    try:
+        with open(path, "rb") as src, open(fd, "wb") as out:
+            for chunk in iter(lambda: src.read(1 << 20), b""):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise AcquisitionError(source_id, str(path), f"is over the {max_bytes:,}-byte cap{CAP_SETTING}")
+                digest.update(chunk)
+                out.write(chunk)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
     return Download(
         url=path.as_uri(), status=200, headers={}, path=Path(tmp_name), sha256=digest.hexdigest(), size=size
     )
 
 
-def mirror_candidates(source: Source, mirror: Path, tmp_dir: Path) -> list[Candidate]:
+def _checked_mirror_file(path: Path, mirror: Path, max_bytes: int, source_id: str) -> None:
+    """The mirror obeys the limits HTTP has: nothing outside the mirror (a symlink to a private file), only
+    regular files (a FIFO would hang the build), nothing over the size cap."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(mirror):
+        raise AcquisitionError(
+            source_id, str(path), f"is a symbolic link to {resolved}, outside the mirror {mirror}; refused"
+        )
+    info = resolved.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise AcquisitionError(source_id, str(path), "is not a regular file (a FIFO, device or socket); refused")
+    if info.st_size > max_bytes:
+        raise AcquisitionError(
+            source_id, str(path), f"is {info.st_size:,} bytes, over the {max_bytes:,}-byte cap{CAP_SETTING}"
+        )
+
+
+def mirror_candidates(
+    source: Source, mirror: Path, tmp_dir: Path, *, max_bytes: int | None = None, skipped: list[str] | None = None
+) -> list[Candidate]:
     """Every edition folder the mirror holds for this source, in acquisition order (edition_dates).
 
     A mirror edition was acquired on the date its label names, else the date its content states
-    (`Source.edition_label`); never on a file's modification time, which differs between copies."""
+    (`Source.edition_label`); never on a file's modification time, which differs between copies.
+    Files of no known type are left out, and an edition holding nothing else is not an edition: both are
+    said in `skipped`."""
+    max_bytes = HttpSettings().max_bytes if max_bytes is None else max_bytes
+    skipped = [] if skipped is None else skipped
+    mirror = mirror.resolve()
     root = mirror / source.source_id
     if not root.is_dir():
         return []
     out = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-        if not files:
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if not folder.resolve().is_relative_to(mirror):
+            raise AcquisitionError(source.source_id, str(folder), f"points outside the mirror {mirror}; refused")
+        check_label(folder.name, source_id=source.source_id, where=str(folder))
+        entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+        if not entries:
             continue
-        fetched = []
-        for p in files:
+        fetched, unknown = [], []
+        for p in entries:
             fmt = p.suffix.lstrip(".").lower()
-            if fmt not in MIRROR_FORMATS:
+            if fmt not in MIRROR_FORMATS or p.is_dir():
+                unknown.append(p.name)
                 continue
-            fetched.append((_copy_to_tmp(p, tmp_dir), p.name, "html" if fmt == "htm" else fmt))
+            _checked_mirror_file(p, mirror, max_bytes, source.source_id)
+            fetched.append(
+                (_copy_to_tmp(p, tmp_dir, max_bytes, source.source_id), p.name, "html" if fmt == "htm" else fmt)
+            )
+        if unknown:
+            what = f"edition {folder.name}: skipped {', '.join(unknown)} (not a known file type: {', '.join(sorted(MIRROR_FORMATS))})"
+            skipped.append(what if fetched else f"{what}; nothing else, so no edition")
+        if not fetched:
+            continue
         cand = Candidate(label=folder.name, files=fetched, origin="mirror", retrieved_at="")
         day = label_date(folder.name) or _content_date(source, cand)
         if day is None:
@@ -139,41 +198,54 @@ def _probe(source: Source, cand: Candidate) -> list[SourceFile]:
 
 def _label_for(source: Source, cand: Candidate) -> str:
     if cand.label:
-        return cand.label
+        return check_label(cand.label, source_id=source.source_id)
     label = source.edition_label(_probe(source, cand))
     if label:
-        return label
+        return check_label(label, source_id=source.source_id, where=cand.files[0][1] if cand.files else None)
     content = hashlib.sha256("".join(sorted(d.sha256 for d, _, _ in cand.files)).encode()).hexdigest()
     return f"{cand.retrieved_at[:10]}_{content[:8]}"
 
 
 def acquire(
-    source: Source, archive: Archive, *, http: HttpClient | None = None, mirror: Path | None = None
+    source: Source,
+    archive: Archive,
+    *,
+    http: HttpClient | None = None,
+    mirror: Path | None = None,
+    max_bytes: int | None = None,
 ) -> AcquisitionResult:
     """Fetch the source's editions and archive the new ones. Errors are returned, not raised, so that
-    one failing publisher never stops the others."""
+    one failing publisher never stops the others. `max_bytes` caps a mirror's files as HTTP's settings
+    cap a download (default: the HTTP client's cap)."""
     result = AcquisitionResult(source.source_id)
     sid = source.source_id
     archive.root.mkdir(parents=True, exist_ok=True)
     tmp_dir = Path(tempfile.mkdtemp(prefix=".incoming-", dir=archive.root))
     try:
         if mirror is not None:
-            candidates = mirror_candidates(source, mirror, tmp_dir)
-            if not candidates:
-                result.note = f"no editions under {mirror / sid}"
+            if not mirror.is_dir():
+                check_mirror(mirror, [sid])
+            cap = max_bytes or (http.settings.max_bytes if http else HttpSettings().max_bytes)
+            skipped: list[str] = []
+            candidates = mirror_candidates(source, mirror, tmp_dir, max_bytes=cap, skipped=skipped)
+            notes = skipped if candidates else [f"no editions under {mirror / sid}", *skipped]
+            result.note = "; ".join(notes) or None
         else:
             candidates = http_candidates(source, http or HttpClient(), tmp_dir)
         existing = archive.editions(sid)
         known_sets = {frozenset(r.fingerprint or r.sha256 for r in rows): label for label, rows in existing.items()}
+        # the same bytes are the same edition, even when archived under an older fingerprint rule
+        known_bytes = {frozenset(r.sha256 for r in rows): label for label, rows in existing.items()}
         for cand in candidates:
             for dl, name, fmt in cand.files:
-                check_content(dl.path.read_bytes(), fmt, source_id=sid, file_name=name)
+                check_file(dl.path, fmt, source_id=sid, file_name=name)  # bounded memory
             shas = frozenset(d.sha256 for d, _, _ in cand.files)
             fingerprints = {
                 d.sha256: source.content_fingerprint(f) for (d, _, _), f in zip(cand.files, _probe(source, cand))
             }
-            if frozenset(fingerprints.values()) in known_sets:
-                result.known_editions.append(known_sets[frozenset(fingerprints.values())])
+            known = known_sets.get(frozenset(fingerprints.values())) or known_bytes.get(shas)
+            if known:
+                result.known_editions.append(known)
                 continue
             label = _label_for(source, cand)
             if label in existing:
@@ -209,6 +281,7 @@ def acquire(
             archive.add_edition(rows)
             existing[label] = rows
             known_sets[frozenset(fingerprints.values())] = label
+            known_bytes[shas] = label
             result.new_editions.append(label)
     except PipelineError as exc:
         result.error = exc

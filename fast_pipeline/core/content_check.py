@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 from fast_pipeline.core.errors import ContentCheckError
 
@@ -26,26 +29,73 @@ def _looks_like_html(head: bytes) -> bool:
 
 def check_content(data: bytes, file_format: str, *, source_id: str, file_name: str) -> None:
     """Raise ContentCheckError unless `data` plausibly is a complete `file_format` file."""
+    _check(
+        _Bytes(data[:4096], data[-2048:], len(data), lambda: io.BytesIO(data), lambda: b"<table" in data.lower()),
+        file_format,
+        source_id=source_id,
+        file_name=file_name,
+    )
 
+
+def check_file(path: Path, file_format: str, *, source_id: str, file_name: str) -> None:
+    """`check_content` on a file, reading only its head, its tail and (for a workbook) its zip directory,
+    so that a file of any size is checked in bounded memory."""
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        head = f.read(4096)
+        f.seek(max(0, size - 2048))
+        tail = f.read()
+    _check(
+        _Bytes(head, tail, size, lambda: path, lambda: _file_contains(path, b"<table")),
+        file_format,
+        source_id=source_id,
+        file_name=file_name,
+    )
+
+
+def _file_contains(path: Path, needle: bytes) -> bool:
+    """Case-insensitive search for `needle`, block by block (blocks overlap so no match is split)."""
+    keep = b""
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            window = (keep + block).lower()
+            if needle in window:
+                return True
+            keep = window[-len(needle) :]
+    return False
+
+
+@dataclass(frozen=True)
+class _Bytes:
+    """What the checks read of a file: its start, its end, its size, a zip source, one text search."""
+
+    head: bytes
+    tail: bytes
+    size: int
+    zip_source: Callable[[], object]
+    has_table: Callable[[], bool]
+
+
+def _check(data: _Bytes, file_format: str, *, source_id: str, file_name: str) -> None:
     def fail(reason: str) -> None:
         raise ContentCheckError(source_id, file_name, reason)
 
-    if not data:
+    if not data.size:
         fail("the file is empty (0 bytes)")
-    head = data[:4096]
+    head = data.head
     fmt = file_format.lower()
     if fmt != "html" and _looks_like_html(head):
         fail(f"expected {fmt.upper()} but received an HTML page (an error or landing page?)")
     if fmt == "pdf":
-        if not data.startswith(b"%PDF-"):
+        if not head.startswith(b"%PDF-"):
             fail("expected a PDF (starting with %PDF-) but the bytes start otherwise")
-        if b"%%EOF" not in data[-2048:]:
+        if b"%%EOF" not in data.tail:
             fail("the PDF is truncated: no %%EOF marker at its end")
     elif fmt == "xlsx":
-        if not data.startswith(b"PK\x03\x04"):
+        if not head.startswith(b"PK\x03\x04"):
             fail("expected an XLSX (a zip archive) but the bytes are not a zip")
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            with zipfile.ZipFile(data.zip_source()) as zf:
                 infos = zf.infolist()
         except zipfile.BadZipFile as exc:
             fail(f"the XLSX is truncated or corrupt: {exc}")
@@ -57,7 +107,7 @@ def check_content(data: bytes, file_format: str, *, source_id: str, file_name: s
         if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
             fail("the zip archive is not an Excel workbook (no xl/ part)")
     elif fmt == "xls":
-        if not data.startswith(_OLE2):
+        if not head.startswith(_OLE2):
             fail("expected a legacy Excel .xls (OLE2) file but the signature does not match")
     elif fmt in ("csv", "txt"):
         if b"\x00" in head:
@@ -67,7 +117,7 @@ def check_content(data: bytes, file_format: str, *, source_id: str, file_name: s
         if not start.startswith(b"<"):
             fail("expected XML but the file does not start with a tag")
     elif fmt == "html":
-        if not _looks_like_html(head) and b"<table" not in data.lower():
+        if not _looks_like_html(head) and not data.has_table():
             fail("expected an HTML page but found no HTML markup")
     else:
         fail(f"unknown file format {fmt!r}")

@@ -44,3 +44,23 @@ class ParseError(PipelineError):
 
 class ValidationError(PipelineError):
     """A parsed or canonical table broke its schema."""
+
+
+class ConfigError(PipelineError):
+    """A setting (an environment variable, a path) that the pipeline cannot run with; `file` names it."""
+
+    def __init__(self, setting: str, reason: str, *_ignored):
+        super().__init__(None, setting, reason)
+
+    def __reduce__(self):
+        return (self.__class__, (self.file, self.reason))
+
+
+class LockError(PipelineError):
+    """Another process is writing the data directory (or the warehouse), or a lock file cannot be written."""
+
+    def __init__(self, path: str, reason: str, *_ignored):
+        super().__init__(None, path, reason)
+
+    def __reduce__(self):
+        return (self.__class__, (self.file, self.reason))

@@ -17,6 +17,7 @@ from pathlib import Path
 import requests
 
 from fast_pipeline.core.errors import AcquisitionError
+from fast_pipeline.core.http_deadline import Deadline, DeadlineAdapter
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,8 @@ class HttpSettings:
     read_timeout: float = 60.0
     retries: int = 3  # attempts after the first
     backoff: float = 1.0  # seconds, doubled at each retry
-    max_bytes: int = 200 * 1024 * 1024
+    max_bytes: int = 200 * 1024 * 1024  # also the mirror's cap (core.acquire): one limit for both paths
+    deadline: float = 300.0  # seconds for one whole download, retries included (core.http_deadline)
 
 
 @dataclass
@@ -54,20 +56,28 @@ class HttpClient:
 
     def __post_init__(self) -> None:
         self.session.headers["User-Agent"] = self.settings.user_agent
+        for prefix in ("http://", "https://"):
+            self.session.mount(prefix, DeadlineAdapter())
 
-    def _request(self, url: str, source_id: str, file_name: str) -> requests.Response:
+    def _request(self, url: str, source_id: str, file_name: str, deadline: Deadline) -> requests.Response:
         s = self.settings
         last: str = ""
         for attempt in range(s.retries + 1):
             if attempt:
-                time.sleep(s.backoff * 2 ** (attempt - 1))
+                time.sleep(min(s.backoff * 2 ** (attempt - 1), deadline.remaining()))
+            if deadline.expired or not deadline.remaining():
+                break
             try:
                 resp = self.session.get(url, timeout=(s.connect_timeout, s.read_timeout), stream=True)
-            except requests.Timeout:
-                last = f"timed out after {s.connect_timeout:g}s connect / {s.read_timeout:g}s read ({url})"
-                continue
-            except requests.ConnectionError as exc:
-                last = f"could not connect to {url}: {type(exc).__name__}"
+            except requests.RequestException as exc:
+                if deadline.expired:
+                    break
+                if isinstance(exc, requests.Timeout):
+                    last = f"timed out after {s.connect_timeout:g}s connect / {s.read_timeout:g}s read ({url})"
+                elif isinstance(exc, requests.ConnectionError):
+                    last = f"could not connect to {url}: {type(exc).__name__}"
+                else:  # InvalidSchema, TooManyRedirects, InvalidURL, ...: retrying cannot help
+                    raise AcquisitionError(source_id, file_name, f"{url}: {_reason(exc)}") from None
                 continue
             if resp.status_code in RETRY_STATUSES:
                 last = f"HTTP {resp.status_code} from {url}"
@@ -82,6 +92,8 @@ class HttpClient:
                 )
                 raise AcquisitionError(source_id, file_name, f"HTTP {resp.status_code} from {url}{hint}")
             return resp
+        if deadline.expired or not deadline.remaining():
+            raise AcquisitionError(source_id, file_name, _deadline_reason(s, url, "waiting for the response"))
         raise AcquisitionError(source_id, file_name, f"gave up after {s.retries + 1} attempts: {last}")
 
     def get_page(self, url: str, *, source_id: str) -> bytes:
@@ -94,12 +106,17 @@ class HttpClient:
     def download(self, url: str, tmp_dir: Path, *, source_id: str, file_name: str) -> Download:
         """Stream `url` into a new temporary file under `tmp_dir`, hashing as it goes.
 
-        Raises AcquisitionError on HTTP errors, on a body over the size cap, and on a body shorter than its
-        Content-Length (a cut-off transfer); the temporary file is removed in every failure.
+        Raises AcquisitionError on HTTP errors, on a body over the size cap, on a body shorter than its
+        Content-Length (a cut-off transfer) and when the whole download outlasts `HttpSettings.deadline`;
+        the temporary file is removed in every failure.
         """
-        s = self.settings
         tmp_dir.mkdir(parents=True, exist_ok=True)
-        resp = self._request(url, source_id, file_name)
+        with Deadline(self.settings.deadline) as deadline:
+            return self._download(url, tmp_dir, source_id, file_name, deadline)
+
+    def _download(self, url: str, tmp_dir: Path, source_id: str, file_name: str, deadline: Deadline) -> Download:
+        s = self.settings
+        resp = self._request(url, source_id, file_name, deadline)
         fd, tmp_name = tempfile.mkstemp(prefix=".download-", dir=tmp_dir)
         tmp = Path(tmp_name)
         digest = hashlib.sha256()
@@ -121,11 +138,21 @@ class HttpClient:
                         digest.update(chunk)
                         out.write(chunk)
                 except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError, requests.Timeout) as exc:
+                    if deadline.expired:
+                        raise AcquisitionError(
+                            source_id, file_name, _deadline_reason(s, url, f"after {size:,} bytes of the body")
+                        ) from None
                     raise AcquisitionError(
                         source_id,
                         file_name,
                         f"transfer from {url} was cut off after {size:,} bytes ({type(exc).__name__})",
-                    ) from exc
+                    ) from None
+                except requests.RequestException as exc:  # ContentDecodingError, ...
+                    raise AcquisitionError(source_id, file_name, f"{url}: {_reason(exc)}") from None
+                if deadline.expired:  # a body without Content-Length ends at the cut, looking complete
+                    raise AcquisitionError(
+                        source_id, file_name, _deadline_reason(s, url, f"after {size:,} bytes of the body")
+                    )
                 out.flush()
                 os.fsync(out.fileno())
             encoded = resp.headers.get("Content-Encoding", "identity").lower() not in ("", "identity")
@@ -142,3 +169,13 @@ class HttpClient:
             raise
         finally:
             resp.close()
+
+
+def _reason(exc: Exception) -> str:
+    """requests' exception as one line: its class and its first line of text."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def _deadline_reason(s: HttpSettings, url: str, where: str) -> str:
+    return f"{url} took longer than the {s.deadline:g}s download deadline ({where}; FAST_HTTP_DEADLINE)"

@@ -12,6 +12,8 @@ Each edition is replaced as a unit (delete + insert in one transaction), which i
 from __future__ import annotations
 
 import json
+import re
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from fast_pipeline.core.canonical import empty_actions
+from fast_pipeline.core.errors import ConfigError, LockError
 
 EDITIONS_DDL = """
 create table if not exists raw.editions (
@@ -52,10 +55,39 @@ EDITION_DATING_COLUMNS = {
 EDITION_ORDER = "coalesce(acquired_at, retrieved_at), edition"
 
 
+# How long to wait for DuckDB's own file lock: a reader's is held for milliseconds, a writer's (the
+# build's, while dbt runs) for minutes, so a reader gives up soon with one line instead of a traceback.
+READER_WAIT, WRITER_WAIT = 3.0, 30.0
+_PID = re.compile(r"\(PID (\d+)\)")
+
+
+def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    ends = time.monotonic() + (READER_WAIT if read_only else WRITER_WAIT)
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            text = str(exc)
+            if "not a valid DuckDB database" in text:
+                raise ConfigError("FAST_DUCKDB_PATH", f"{path} is not a DuckDB database file") from None
+            if "Could not set lock" not in text:
+                raise ConfigError("FAST_DUCKDB_PATH", f"cannot open the warehouse {path}: {text}") from None
+            if time.monotonic() >= ends:
+                pid = _PID.search(text)
+                holder = f"pid {pid.group(1)}" if pid else "another process"
+                raise LockError(
+                    str(path),
+                    f"the warehouse is in use by {holder} (a build writes it while dbt runs); "
+                    "try again when that build has finished",
+                ) from None
+            time.sleep(0.2)
+
+
 @contextmanager
 def connect(path: Path, read_only: bool = False):
+    """A DuckDB connection; readers (`read_only`) never take the writer's lock."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    con = _open(path, read_only)
     try:
         yield con
     finally:

@@ -10,6 +10,7 @@ from dagster import ConfigurableResource
 
 from fast_pipeline.core.archive import Archive
 from fast_pipeline.core.http import HttpClient
+from fast_pipeline.core.locks import writer_lock
 from fast_pipeline.settings import Settings
 
 
@@ -30,6 +31,12 @@ class PipelineResource(ConfigurableResource):
             s = replace(s, mirror=Path(self.mirror))
         os.environ["FAST_DUCKDB_PATH"] = str(s.duckdb_path)  # dbt's profile reads the same path
         return s
+
+    def writing(self, command: str):
+        """The data directory's writer lock (core.locks): a run from the UI and a CLI build never write at
+        once. Re-entrant, so a CLI build's in-process runs pass straight through the lock it holds."""
+        settings = self.settings()
+        return writer_lock(settings.data_dir, command, settings.lock_wait)
 
     def archive(self) -> Archive:
         return Archive(self.settings().archive_dir)

@@ -42,6 +42,7 @@ from dagster._core.definitions.unresolved_asset_job_definition import Unresolved
 
 from fast_pipeline.core import edition_dates, parsing, warehouse
 from fast_pipeline.core.acquire import acquire
+from fast_pipeline.core.errors import PipelineError
 from fast_pipeline.core.gate import evaluate_gate
 from fast_pipeline.core.source import Source
 from fast_pipeline.orchestration.resources import PipelineResource
@@ -102,7 +103,17 @@ def build_source_definitions(source: Source) -> SourceDefinitions:
     )
     def acquisition(context: AssetExecutionContext, pipeline: PipelineResource) -> MaterializeResult:
         settings = pipeline.settings()
-        result = acquire(source, pipeline.archive(), http=pipeline.http(), mirror=settings.mirror)
+        try:
+            with pipeline.writing(f"{sid}/acquisition"):
+                result = acquire(
+                    source,
+                    pipeline.archive(),
+                    http=pipeline.http(),
+                    mirror=settings.mirror,
+                    max_bytes=settings.http.max_bytes,
+                )
+        except PipelineError as exc:  # the data directory is busy, or cannot be written
+            raise Failure(description=exc.message, metadata={"source": sid}) from None
         if not result.ok:
             raise Failure(description=result.error.message, metadata={"source": sid})
         context.log.info(f"{sid}: {len(result.new_editions)} new edition(s), {len(result.known_editions)} known")
@@ -177,7 +188,8 @@ def build_source_definitions(source: Source) -> SourceDefinitions:
         failures = parsing.parsed_schema_failures(source, frame)
         issues = [] if failures else source.cross_check(frame)
         if not failures:
-            warehouse.write_edition(settings.duckdb_path, sid, context.partition_key, parsed=frame)
+            with pipeline.writing(f"{sid}/parsed"):
+                warehouse.write_edition(settings.duckdb_path, sid, context.partition_key, parsed=frame)
         context.log.info(
             f"{sid} {context.partition_key}: parsed {len(frame)} rows from {len(files)} file(s), {cached} from cache"
         )
@@ -268,7 +280,8 @@ def build_source_definitions(source: Source) -> SourceDefinitions:
                 date_basis=dating and dating.basis,
                 date_warning=dating and dating.warning,
             )
-            warehouse.write_edition(settings.duckdb_path, sid, edition, actions=rows, edition_row=record.as_row())
+            with pipeline.writing(f"{sid}/actions"):
+                warehouse.write_edition(settings.duckdb_path, sid, edition, actions=rows, edition_row=record.as_row())
             # raw.editions changed too: say so, so that its dbt dependents (published editions, freshness)
             # count as having an updated upstream
             context.log_event(editions_updated(sid, edition))

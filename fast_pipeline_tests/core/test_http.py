@@ -90,3 +90,49 @@ def test_body_over_the_size_cap(loopback, tmp_path):
     with pytest.raises(AcquisitionError, match=r"sent more than the 100,000-byte cap"):
         client.download(loopback.url("/big2.pdf"), tmp_path, source_id="s", file_name="big2.pdf")
     assert _tmp_leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("drip_headers", [False, True], ids=["body", "headers"])
+def test_a_dripping_server_fails_at_the_deadline(loopback, tmp_path, drip_headers):
+    """One byte a second never trips a 3 s read timeout; the download's overall deadline stops it."""
+    import time
+
+    from fast_pipeline.core.http import HttpClient, HttpSettings
+
+    client = HttpClient(HttpSettings(connect_timeout=2, read_timeout=3, retries=2, backoff=0.05, deadline=2.5))
+    loopback.routes.set("/drip.csv", Reply(200, b"a;b\r\n" * 200, drip=1.0, drip_headers=drip_headers))
+    started = time.monotonic()
+    with pytest.raises(AcquisitionError, match=r"longer than the 2.5s download deadline") as info:
+        client.download(loopback.url("/drip.csv"), tmp_path, source_id="s", file_name="drip.csv")
+    assert time.monotonic() - started < 5
+    assert (info.value.source_id, info.value.file) == ("s", "drip.csv")
+    assert loopback.url("/drip.csv") in info.value.reason
+    assert _tmp_leftovers(tmp_path) == []
+    assert loopback.routes.hits["/drip.csv"] == 1  # no retry once the deadline has passed
+
+
+def test_a_body_without_length_cut_at_the_deadline_is_not_taken_as_complete(loopback, tmp_path):
+    from fast_pipeline.core.http import HttpClient, HttpSettings
+
+    client = HttpClient(HttpSettings(read_timeout=3, retries=0, deadline=1.5))
+    loopback.routes.set("/drip.csv", Reply(200, b"a;b\r\n" * 50, drip=0.2, no_length=True))
+    with pytest.raises(AcquisitionError, match="deadline"):
+        client.download(loopback.url("/drip.csv"), tmp_path, source_id="s", file_name="drip.csv")
+
+
+@pytest.mark.parametrize(
+    ("url", "reply", "reason"),
+    [
+        ("ftp://127.0.0.1/list.csv", None, "InvalidSchema"),
+        ("/loop", Reply(302, b"", {"Location": "/loop"}), "TooManyRedirects"),
+        ("/gz.csv", Reply(200, b"not gzip at all", {"Content-Encoding": "gzip"}), "ContentDecodingError"),
+    ],
+)
+def test_requests_exceptions_become_acquisition_errors(loopback, fast_http, tmp_path, url, reply, reason):
+    if reply is not None:
+        loopback.routes.set(url, reply)
+        url = loopback.url(url)
+    with pytest.raises(AcquisitionError, match=reason) as info:
+        fast_http.download(url, tmp_path, source_id="s", file_name="f.csv")
+    assert (info.value.source_id, info.value.file) == ("s", "f.csv") and url in info.value.reason
+    assert _tmp_leftovers(tmp_path) == []

@@ -19,6 +19,8 @@ class Reply:
     delay: float = 0.0  # seconds before answering (for timeouts)
     cut_after: int | None = None  # send only this many bytes of the body, then drop the connection
     no_length: bool = False  # omit Content-Length: the body runs until the connection closes
+    drip: float = 0.0  # seconds between single bytes of the body (a server that never quite stalls)
+    drip_headers: bool = False  # drip the status line and headers too, not only the body
 
 
 class Routes:
@@ -53,6 +55,9 @@ def _handler(routes: Routes):
                 reply = Reply(404, b"<html><body>Not Found</body></html>", {"Content-Type": "text/html"})
             if reply.delay:
                 time.sleep(reply.delay)
+            if reply.drip:
+                self._drip(reply)
+                return
             self.send_response(reply.status)
             headers = (
                 dict(reply.headers) if reply.no_length else {"Content-Length": str(len(reply.body)), **reply.headers}
@@ -68,6 +73,24 @@ def _handler(routes: Routes):
                 pass
             if reply.cut_after is not None or reply.no_length:
                 self.close_connection = True
+
+        def _drip(self, reply: Reply) -> None:
+            """One byte, then a pause, until the client gives up (or the reply is all sent)."""
+            self.close_connection = True
+            length = "" if reply.no_length else f"Content-Length: {len(reply.body)}\r\n"
+            head = f"HTTP/1.1 {reply.status} OK\r\n{length}"
+            head += "".join(f"{k}: {v}\r\n" for k, v in reply.headers.items()) + "\r\n"
+            if not reply.drip_headers:
+                self.wfile.write(head.encode())
+                self.wfile.flush()
+            data = (head.encode() if reply.drip_headers else b"") + reply.body
+            try:
+                for i in range(len(data)):
+                    self.wfile.write(data[i : i + 1])
+                    self.wfile.flush()
+                    time.sleep(reply.drip)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
 
     return Handler
 

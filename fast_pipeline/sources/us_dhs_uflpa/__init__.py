@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from fast_pipeline.core.errors import ParseError
 from fast_pipeline.core.source import RemoteFile, Source, SourceFile, SourceMetadata
 from fast_pipeline.sources.us_dhs_uflpa import normalise as _normalise
-from fast_pipeline.sources.us_dhs_uflpa.parse_html import last_updated, parse_page
+from fast_pipeline.sources.us_dhs_uflpa.parse_html import last_updated, list_text, parse_page
 from fast_pipeline.sources.us_dhs_uflpa.schema import PARSED_SCHEMA
 
 
@@ -34,9 +34,8 @@ class UflpaEntityList(Source):
 
     def content_fingerprint(self, file: SourceFile) -> str:
         """The page's bytes change on every request (Drupal form tokens, asset hashes); the list does not.
-        A re-fetch whose tables read the same is the same edition."""
-        soup = BeautifulSoup(file.read_bytes(), "lxml")
-        text = "\n".join(t.get_text(" ", strip=True) for t in soup.find_all("table"))
+        A re-fetch whose tables read the same, under the same section headings, is the same edition."""
+        text = list_text(BeautifulSoup(file.read_bytes(), "lxml"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest() if text else file.sha256
 
     def parse_file(self, file: SourceFile) -> pd.DataFrame:

@@ -71,6 +71,19 @@ def _section_of(table: Tag, fail) -> tuple[str, str | None]:
     raise fail("no 'Section 2(d)(2)(B)(...)' heading above this table")
 
 
+def list_text(soup: BeautifulSoup) -> str:
+    """Each table's text under its statutory section and description: what the list says, and on what
+    legal basis. Moving an entity from one section to another changes this text, though not its tables'."""
+    parts = []
+    for table in soup.find_all("table"):
+        try:
+            section, description = _section_of(table, lambda reason: ParseError(None, None, reason))
+        except ParseError:
+            section, description = "(no section heading)", None
+        parts.append(f"{section}\t{description or ''}\t{table.get_text(' ', strip=True)}")
+    return "\n".join(parts)
+
+
 def parse_page(file: SourceFile, known_sections: tuple[str, ...]) -> pd.DataFrame:
     data = file.read_bytes()
 
