@@ -15,7 +15,15 @@ it still holds:
   injunction and re-included) becomes one Sanction per period: the latest keeps the `action_id`, earlier
   ones are `<action_id>-<start date>`, each with its own start and end;
 - a goods listing (a `country_good` party: a good from a country, not a party) becomes a `Risk` (a flag,
-  not a binding measure) on the Territory of that country, naming the good; one Territory per country.
+  not a binding measure) on the Territory of that country, naming the good; one Territory per country;
+- the other action types read as FtM has them (`MEASURES`): a conduct agreement (Brazil's CEAC and the
+  lista suja's section II) is a Sanction with provisions "conduct agreement" and a reason saying it is not
+  the list proper: the employer was found using work analogous to slavery and is bound by a TAC or a
+  judicial agreement, a binding measure with a term; a divestment (NBIM exclusion) is a Sanction with
+  provisions "divestment", the investor's measure against the issuer; an observation (NBIM) is a Risk, a
+  watch with no measure attached. The topic `forced.labor` goes on a party only through the action types
+  of the forced-labour lists; an investor's exclusion or observation (criteria wider than forced labour)
+  adds none.
 Properties are sorted and de-duplicated, entities sorted by ID: the same table gives the same bytes.
 """
 
@@ -36,7 +44,8 @@ DESCRIPTION = (
     "on it is in force; each action on a party as a Sanction (one per listing period) with its "
     "normalised status, start date and end date (official, or derived from the edition the action "
     "vanished in, as its description says); each goods listing as a Risk on the Territory of its "
-    "country."
+    "country; a conduct agreement as a Sanction (provisions 'conduct agreement'), an investor's "
+    "divestment as a Sanction (provisions 'divestment') and an observation as a Risk."
 )
 SCHEMATA = {
     "company": "Company",
@@ -46,6 +55,18 @@ SCHEMATA = {
     "region": "Territory",
 }
 IN_FORCE = {"active", "modified"}  # normalised statuses of a measure that still holds
+# action type -> (measure schema, provisions, reason); types not named are Sanctions with their own name
+MEASURES = {
+    "conduct_agreement": (
+        "Sanction",
+        "conduct agreement",
+        "Employer under a conduct-adjustment agreement (TAC) or judicial agreement after a finding of work "
+        "analogous to slavery; published apart from the list proper",
+    ),
+    "divestment": ("Sanction", "divestment", "Excluded from the investor's portfolio"),
+    "observation": ("Risk", None, "Placed under observation by the investor"),
+}
+NOT_FORCED_LABOUR = {"divestment", "observation"}  # an investor's criteria are wider than forced labour
 # identifier scheme -> property; schemes are matched on their last part (BR-CNPJ -> CNPJ)
 ID_PROPERTIES = {
     "CNPJ": "taxNumber",
@@ -88,7 +109,7 @@ def _party(row: dict, schema: str, props: dict[str, set]) -> None:
         _add(props, "address", row["party_address"])
     for ident in row["party_identifiers"] or []:
         _add(props, _identifier_property(ident.get("scheme") or "", schema), ident.get("value"))
-    if row["status"] in IN_FORCE:
+    if row["status"] in IN_FORCE and row["action_type"] not in NOT_FORCED_LABOUR:
         _add(props, "topics", "forced.labor")
 
 
@@ -134,8 +155,12 @@ def _measure(row: dict, entity_id: str, schema: str) -> dict[str, set]:
     _add(props, "date", row["action_date"])
     _add(props, "sourceUrl", row["source_url"])
     _add(props, "recordId", row["natural_key"])
+    _, provisions, reason = MEASURES.get(row["action_type"], (None, row["action_type"].replace("_", " "), None))
     if schema == "Sanction":
-        _add(props, "provisions", row["action_type"].replace("_", " "))
+        _add(props, "provisions", provisions)
+        _add(props, "reason", reason)
+    elif row["party_kind"] != "country_good":
+        _add(props, "reason", reason)
     else:
         _add(props, "summary", row["party_name"])
         _add(props, "reason", f"{row['goods']}: {row['status_raw']}" if row["status_raw"] else row["goods"])
@@ -145,7 +170,7 @@ def _measure(row: dict, entity_id: str, schema: str) -> dict[str, set]:
 
 def measures(row: dict, entity_id: str) -> dict[str, tuple[str, dict[str, set]]]:
     """id -> (schema, properties) of the Sanctions (or Risk) one action row becomes."""
-    schema = "Risk" if row["party_kind"] == "country_good" else "Sanction"
+    schema = "Risk" if row["party_kind"] == "country_good" else MEASURES.get(row["action_type"], ("Sanction",))[0]
     end, derived = _end(row)
     published_status = f"status as published: {row['status_raw']}" if row["status_raw"] else None
     periods = _periods(row)

@@ -113,6 +113,9 @@ def test_section_two_and_the_2023_edition(actions):
     txt = actions["2023-03-09_txt"]
     gilson = by_row(txt, 1, section="II")
     assert gilson["status_raw"] == "Section II" and gilson["status"] == "active"
+    # section II is the employers under a TAC or judicial agreement (the CEAC's predecessor), not the list
+    assert gilson["action_type"] == "conduct_agreement"
+    assert txt["action_type"].value_counts().to_dict() == {"listing": 174, "conduct_agreement": 1}
     assert gilson["party_name"] == "Gilson Gonçalves Valadares"  # mixed case kept as published
     assert json.loads(gilson["details"])["inclusion_periods"][1] == {
         "start": "2022-02-11",
