@@ -16,7 +16,7 @@ from pathlib import Path
 
 import requests
 
-from fast_pipeline.core.errors import AcquisitionError
+from fast_pipeline.core.errors import AcquisitionError, NotFoundError
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,8 @@ class HttpClient:
                     if resp.status_code == 403
                     else ""
                 )
-                raise AcquisitionError(source_id, file_name, f"HTTP {resp.status_code} from {url}{hint}")
+                error = NotFoundError if resp.status_code == 404 else AcquisitionError
+                raise error(source_id, file_name, f"HTTP {resp.status_code} from {url}{hint}")
             return resp
         raise AcquisitionError(source_id, file_name, f"gave up after {s.retries + 1} attempts: {last}")
 

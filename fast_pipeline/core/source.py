@@ -40,6 +40,9 @@ class RemoteFile:
     url: str
     file_name: str
     file_format: str  # pdf | xlsx | xls | csv | txt | html | xml
+    # the edition the file belongs to, when the publisher names it (versioned files such as the CEAC's
+    # YYYY_NNNN): files with an edition become editions of their own; None: one edition of all files
+    edition: str | None = None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ SOURCE_IDS: tuple[str, ...] = (
     "us_dol_ilab",
     "us_dol_eo13126",
     "no_nbim_exclusions",
+    "br_mte_ceac",
 )
 
 
