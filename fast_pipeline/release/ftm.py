@@ -13,7 +13,9 @@ it still holds:
   first edition without it, marked as derived in `description`;
 - an action listed over several periods (Brazil's `details.inclusion_periods`, e.g. removed by a court
   injunction and re-included) becomes one Sanction per period: the latest keeps the `action_id`, earlier
-  ones are `<action_id>-<start date>`, each with its own start and end;
+  ones are `<action_id>-<start date>`, each with its own start and end, and its own provisions where the
+  period names its action type (section I of the lista suja, then section II: a listing, then a conduct
+  agreement);
 - a goods listing (a `country_good` party: a good from a country, not a party) becomes a `Risk` (a flag,
   not a binding measure) on the Territory of that country, naming the good; one Territory per country;
 - the other action types read as FtM has them (`MEASURES`): a conduct agreement (Brazil's CEAC and the
@@ -126,11 +128,17 @@ def _territory(country: str) -> dict[str, set]:
     return props
 
 
-def _periods(row: dict) -> list[tuple[str, str | None]]:
-    """(start, official end) of each listing period the publisher states, oldest first."""
+def _periods(row: dict) -> list[tuple[str, str | None, str]]:
+    """(start, official end, action type) of each listing period the publisher states, oldest first; a
+    period may name its own action type (a lista suja employer listed in section I, then under an
+    agreement in section II)."""
     details = json.loads(row["details"]) if row["details"] else {}
     periods = details.get("inclusion_periods") or []
-    return sorted((p["start"], p.get("end")) for p in periods if isinstance(p, dict) and p.get("start"))
+    return sorted(
+        (p["start"], p.get("end"), p.get("action_type") or row["action_type"])
+        for p in periods
+        if isinstance(p, dict) and p.get("start")
+    )
 
 
 def _end(row: dict) -> tuple[str | None, str | None]:
@@ -182,9 +190,9 @@ def measures(row: dict, entity_id: str) -> dict[str, tuple[str, dict[str, set]]]
         _add(props, "description", ". ".join(filter(None, [published_status, derived])) or None)
         return {row["action_id"]: (schema, props)}
     out = {}
-    for n, (start, period_end) in enumerate(periods, 1):
+    for n, (start, period_end, action_type) in enumerate(periods, 1):
         latest = n == len(periods)
-        props = _measure(row, entity_id, schema)
+        props = _measure({**row, "action_type": action_type}, entity_id, schema)
         _add(props, "listingDate", start)
         _add(props, "startDate", start)
         note = None

@@ -77,3 +77,17 @@ def test_every_action_type_is_declared_to_dbt():
 
     text = (Path(__file__).parents[2] / "dbt_project" / "models" / "marts" / "_marts.yml").read_text()
     assert f"values: {list(ACTION_TYPES)}" in text.replace('"', "'")
+
+
+def test_a_listing_period_then_an_agreement_period_keep_their_own_provisions():
+    """Gilson Gonçalves Valadares, 2023-03-09 TXT: '03/04/2020 a 11/02/2022 (I) e 11/02/2022 (II)'."""
+    periods = [
+        {"start": "2020-04-03", "end": "2022-02-11", "section": "I", "action_type": "listing"},
+        {"start": "2022-02-11", "end": None, "section": "II", "action_type": "conduct_agreement"},
+    ]
+    row = _row(
+        "g", "conduct_agreement", "Gilson", party_kind="person", details=json.dumps({"inclusion_periods": periods})
+    )
+    out = {e["id"]: e["properties"] for e in entities([row]) if e["schema"] == "Sanction"}
+    assert out["g-2020-04-03"]["provisions"] == ["listing"] and out["g-2020-04-03"]["status"] == ["inactive"]
+    assert out["g"]["provisions"] == ["conduct agreement"] and out["g"]["startDate"] == ["2022-02-11"]

@@ -31,6 +31,8 @@ PARSERS = {"pdf": parse_pdf, "xlsx": parse_xlsx, "csv": parse_csv, "txt": parse_
 class ListaSujaSource(Source):
     metadata = SourceMetadata.load(Path(__file__).with_name("source.yml"))
     parsed_schema = PARSED_SCHEMA
+    # 2: page furniture by shape (a reworded footer parses), section II rows are conduct_agreement
+    parser_version = "2"
 
     def discover(self, http: HttpClient) -> list[RemoteFile]:
         return discover_files(http, self.metadata.landing_url, self.source_id)

@@ -67,6 +67,9 @@ def normalise_rows(
     rows = []
     for key, rec in zip(keys, parsed.to_dict("records")):
         periods = json.loads(rec["inclusion_periods"])
+        for period in periods:  # "03/04/2020 a 11/02/2022 (I) e 11/02/2022 (II)": listed, then an agreement
+            if "section" in period:
+                period["action_type"] = ACTION_TYPES[period["section"]]
         scheme = SCHEMES[rec["tax_id_type"]]
         footnote = {"mark": rec["footnote_mark"], "text": rec["footnote_text"]} if rec["footnote_mark"] else None
         rows.append(
