@@ -45,6 +45,8 @@ SLOW = (
     "release/",
     "resolution/test_dbt_models.py",
     "resolution/test_real_editions.py",
+    "sources/no_nbim_exclusions/test_history_build.py",
+    "sources/br_mte_ceac/test_build.py",
 )
 
 

@@ -20,7 +20,7 @@ from fast_pipeline.core.edition_dates import label_date, timestamp
 from fast_pipeline.core.errors import AcquisitionError, ConfigError, PipelineError
 from fast_pipeline.core.http import Download, HttpClient, HttpSettings
 from fast_pipeline.core.labels import check_label
-from fast_pipeline.core.source import Source, SourceFile
+from fast_pipeline.core.source import RemoteFile, Source, SourceFile
 
 CAP_SETTING = " (FAST_HTTP_MAX_BYTES, the one cap for HTTP and the mirror)"
 MIRROR_FORMATS = {"pdf", "xlsx", "xls", "csv", "txt", "html", "htm", "xml"}
@@ -173,11 +173,25 @@ def http_candidates(source: Source, http: HttpClient, tmp_dir: Path) -> list[Can
     if not remote:
         raise AcquisitionError(source.source_id, None, "the landing page lists no files (page layout changed?)")
     retrieved = _utc_now()
-    files = [
-        (http.download(r.url, tmp_dir, source_id=source.source_id, file_name=r.file_name), r.file_name, r.file_format)
-        for r in remote
+    groups: dict[str | None, list[RemoteFile]] = {}
+    for r in remote:  # files that name their edition (versioned publications) are editions of their own
+        groups.setdefault(r.edition, []).append(r)
+    return [
+        Candidate(
+            label=edition,
+            files=[
+                (
+                    http.download(r.url, tmp_dir, source_id=source.source_id, file_name=r.file_name),
+                    r.file_name,
+                    r.file_format,
+                )
+                for r in files
+            ],
+            origin="http",
+            retrieved_at=retrieved,
+        )
+        for edition, files in groups.items()
     ]
-    return [Candidate(label=None, files=files, origin="http", retrieved_at=retrieved)]
 
 
 def _probe(source: Source, cand: Candidate) -> list[SourceFile]:

@@ -24,7 +24,9 @@ ACTION_TYPES = (
     "entity_list_designation",
     "goods_listing",
     "procurement_exclusion",
-    "divestment",
+    "conduct_agreement",  # an employer under a conduct-adjustment (TAC) or judicial agreement: Brazil's CEAC
+    "divestment",  # an investor excludes a company from its portfolio (NBIM exclusion)
+    "observation",  # an investor keeps a company under observation (NBIM), a watch rather than a measure
 )
 PARTY_KINDS = ("company", "person", "vessel", "organisation", "country_good", "region")
 STATUSES = ("active", "inactive", "revoked", "modified", "removed")

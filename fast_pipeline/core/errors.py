@@ -30,6 +30,10 @@ class AcquisitionError(PipelineError):
     """The publisher could not be reached, refused us, or sent something we will not archive."""
 
 
+class NotFoundError(AcquisitionError):
+    """The publisher answered 404: the file is not there (a probe for an unlinked version expects this)."""
+
+
 class ContentCheckError(AcquisitionError):
     """The bytes are not what the publisher's format promises (an HTML error page named .pdf, ...)."""
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import requests
 
-from fast_pipeline.core.errors import AcquisitionError
+from fast_pipeline.core.errors import AcquisitionError, NotFoundError
 from fast_pipeline.core.http_deadline import Deadline, DeadlineAdapter
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,8 @@ class HttpClient:
                     if resp.status_code == 403
                     else ""
                 )
-                raise AcquisitionError(source_id, file_name, f"HTTP {resp.status_code} from {url}{hint}")
+                error = NotFoundError if resp.status_code == 404 else AcquisitionError
+                raise error(source_id, file_name, f"HTTP {resp.status_code} from {url}{hint}")
             return resp
         if deadline.expired or not deadline.remaining():
             raise AcquisitionError(source_id, file_name, _deadline_reason(s, url, "waiting for the response"))

@@ -40,6 +40,9 @@ class RemoteFile:
     url: str
     file_name: str
     file_format: str  # pdf | xlsx | xls | csv | txt | html | xml
+    # the edition the file belongs to, when the publisher names it (versioned files such as the CEAC's
+    # YYYY_NNNN): files with an edition become editions of their own; None: one edition of all files
+    edition: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,9 @@ class Gate:
     max_rows: int
     max_shrink: float = 0.30  # fraction of actions an edition may lose against the previous one
     required_fields: tuple[str, ...] = ("party_name",)
+    # kind of update (Source.update_kind) -> largest share of the previous published edition's actions that
+    # an edition of that kind may remove; empty: no removal rule
+    max_removed_share: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,7 @@ class SourceMetadata:
         raw["formats"] = tuple(raw["formats"])
         raw["preferred_formats"] = tuple(raw.get("preferred_formats") or raw["formats"])
         gate["required_fields"] = tuple(gate.get("required_fields", ("party_name",)))
+        gate["max_removed_share"] = {str(k): float(v) for k, v in (gate.get("max_removed_share") or {}).items()}
         return cls(gate=Gate(**gate), extra=extra, **raw)
 
 
@@ -136,6 +143,12 @@ class Source:
 
     def edition_date(self, parsed: pd.DataFrame, edition: str) -> str | None:
         """The publisher's date of the edition (ISO), from the parsed table if it carries one."""
+        return None
+
+    def update_kind(self, parsed: pd.DataFrame, as_of_date: str | None, previous_as_of: str | None) -> str | None:
+        """What kind of update this edition is against the previous published one (as of `previous_as_of`),
+        e.g. "periodic" or "interim": the publish gate's `max_removed_share` is declared per kind, because
+        how many entries an update may remove depends on it. None: the source does not distinguish."""
         return None
 
     def cross_check(self, parsed: pd.DataFrame) -> list[str]:

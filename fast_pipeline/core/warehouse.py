@@ -217,6 +217,20 @@ def previous_published_rows(path: Path, source_id: str, edition: str, acquired_a
     return int(previous["action_rows"]) if previous else None
 
 
+def edition_action_ids(path: Path, source_id: str, edition: str) -> set[str]:
+    """The action IDs one recorded edition holds (the publish gate's removal count)."""
+    if not path.exists():
+        return set()
+    with connect(path, read_only=True) as con:
+        try:
+            rows = con.execute(
+                f'select distinct action_id from raw."{source_id}__actions" where edition = ?', [edition]
+            ).fetchall()
+        except duckdb.CatalogException:
+            return set()
+    return {r[0] for r in rows}
+
+
 def editions_table(path: Path) -> pd.DataFrame:
     if not path.exists():
         return pd.DataFrame()

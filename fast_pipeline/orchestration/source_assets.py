@@ -43,7 +43,7 @@ from dagster._core.definitions.unresolved_asset_job_definition import Unresolved
 from fast_pipeline.core import edition_dates, parsing, warehouse
 from fast_pipeline.core.acquire import acquire
 from fast_pipeline.core.errors import PipelineError
-from fast_pipeline.core.gate import evaluate_gate
+from fast_pipeline.core.gate import judge_edition
 from fast_pipeline.core.source import Source
 from fast_pipeline.orchestration.resources import PipelineResource
 from fast_pipeline.sources.registry import SOURCE_IDS
@@ -232,7 +232,14 @@ def build_source_definitions(source: Source) -> SourceDefinitions:
                 "publish_gate",
                 asset=[sid, "actions"],
                 description=f"Expected {meta.gate.min_rows}..{meta.gate.max_rows} rows, at most a "
-                f"{meta.gate.max_shrink:.0%} shrink, required fields filled.",
+                f"{meta.gate.max_shrink:.0%} shrink, required fields filled"
+                + (
+                    ", removals in character for the kind of update ("
+                    + ", ".join(f"{k} at most {v:.0%}" for k, v in meta.gate.max_removed_share.items())
+                    + ")."
+                    if meta.gate.max_removed_share
+                    else "."
+                ),
             ),
         ],
     )
@@ -254,10 +261,15 @@ def build_source_definitions(source: Source) -> SourceDefinitions:
         dating = edition_dates.date_edition(edition_date, acquired, origin, previous_date)
         if dating and dating.warning:
             context.log.warning(f"{sid} {edition}: {dating.warning}")
-        gate_reasons = (
-            evaluate_gate(meta.gate, rows, previous and previous["action_rows"])
+        previous_ids = (
+            warehouse.edition_action_ids(settings.duckdb_path, sid, previous["edition"])
+            if previous and meta.gate.max_removed_share
+            else None
+        )
+        kind, gate_reasons = (
+            judge_edition(source, frame, rows, dating and dating.as_of_date, previous, previous_ids)
             if failures is None
-            else ["canonical schema failed"]
+            else (None, ["canonical schema failed"])
         )
         if failures is None:
             record = parsing.EditionResult(
@@ -302,6 +314,7 @@ def build_source_definitions(source: Source) -> SourceDefinitions:
                 "rows": len(rows),
                 "edition_date": edition_date or "",
                 "as_of_date": (dating and dating.as_of_date) or "",
+                "update_kind": kind or "",
                 "date_warning": (dating and dating.warning) or "",
                 "by_action_type": MetadataValue.json(counts),
                 "preview": _preview(rows[["action_id", "party_name", "party_kind", "status"]]),

@@ -13,9 +13,19 @@ it still holds:
   first edition without it, marked as derived in `description`;
 - an action listed over several periods (Brazil's `details.inclusion_periods`, e.g. removed by a court
   injunction and re-included) becomes one Sanction per period: the latest keeps the `action_id`, earlier
-  ones are `<action_id>-<start date>`, each with its own start and end;
+  ones are `<action_id>-<start date>`, each with its own start and end, and its own provisions where the
+  period names its action type (section I of the lista suja, then section II: a listing, then a conduct
+  agreement);
 - a goods listing (a `country_good` party: a good from a country, not a party) becomes a `Risk` (a flag,
-  not a binding measure) on the Territory of that country, naming the good; one Territory per country.
+  not a binding measure) on the Territory of that country, naming the good; one Territory per country;
+- the other action types read as FtM has them (`MEASURES`): a conduct agreement (Brazil's CEAC and the
+  lista suja's section II) is a Sanction with provisions "conduct agreement" and a reason saying it is not
+  the list proper: the employer was found using work analogous to slavery and is bound by a TAC or a
+  judicial agreement, a binding measure with a term; a divestment (NBIM exclusion) is a Sanction with
+  provisions "divestment", the investor's measure against the issuer; an observation (NBIM) is a Risk, a
+  watch with no measure attached. The topic `forced.labor` goes on a party only through the action types
+  of the forced-labour lists; an investor's exclusion or observation (criteria wider than forced labour)
+  adds none.
 Properties are sorted and de-duplicated, entities sorted by ID: the same table gives the same bytes.
 """
 
@@ -36,7 +46,8 @@ DESCRIPTION = (
     "on it is in force; each action on a party as a Sanction (one per listing period) with its "
     "normalised status, start date and end date (official, or derived from the edition the action "
     "vanished in, as its description says); each goods listing as a Risk on the Territory of its "
-    "country."
+    "country; a conduct agreement as a Sanction (provisions 'conduct agreement'), an investor's "
+    "divestment as a Sanction (provisions 'divestment') and an observation as a Risk."
 )
 SCHEMATA = {
     "company": "Company",
@@ -46,6 +57,18 @@ SCHEMATA = {
     "region": "Territory",
 }
 IN_FORCE = {"active", "modified"}  # normalised statuses of a measure that still holds
+# action type -> (measure schema, provisions, reason); types not named are Sanctions with their own name
+MEASURES = {
+    "conduct_agreement": (
+        "Sanction",
+        "conduct agreement",
+        "Employer under a conduct-adjustment agreement (TAC) or judicial agreement after a finding of work "
+        "analogous to slavery; published apart from the list proper",
+    ),
+    "divestment": ("Sanction", "divestment", "Excluded from the investor's portfolio"),
+    "observation": ("Risk", None, "Placed under observation by the investor"),
+}
+NOT_FORCED_LABOUR = {"divestment", "observation"}  # an investor's criteria are wider than forced labour
 # identifier scheme -> property; schemes are matched on their last part (BR-CNPJ -> CNPJ)
 ID_PROPERTIES = {
     "CNPJ": "taxNumber",
@@ -88,7 +111,7 @@ def _party(row: dict, schema: str, props: dict[str, set]) -> None:
         _add(props, "address", row["party_address"])
     for ident in row["party_identifiers"] or []:
         _add(props, _identifier_property(ident.get("scheme") or "", schema), ident.get("value"))
-    if row["status"] in IN_FORCE:
+    if row["status"] in IN_FORCE and row["action_type"] not in NOT_FORCED_LABOUR:
         _add(props, "topics", "forced.labor")
 
 
@@ -105,11 +128,17 @@ def _territory(country: str) -> dict[str, set]:
     return props
 
 
-def _periods(row: dict) -> list[tuple[str, str | None]]:
-    """(start, official end) of each listing period the publisher states, oldest first."""
+def _periods(row: dict) -> list[tuple[str, str | None, str]]:
+    """(start, official end, action type) of each listing period the publisher states, oldest first; a
+    period may name its own action type (a lista suja employer listed in section I, then under an
+    agreement in section II)."""
     details = json.loads(row["details"]) if row["details"] else {}
     periods = details.get("inclusion_periods") or []
-    return sorted((p["start"], p.get("end")) for p in periods if isinstance(p, dict) and p.get("start"))
+    return sorted(
+        (p["start"], p.get("end"), p.get("action_type") or row["action_type"])
+        for p in periods
+        if isinstance(p, dict) and p.get("start")
+    )
 
 
 def _end(row: dict) -> tuple[str | None, str | None]:
@@ -134,8 +163,12 @@ def _measure(row: dict, entity_id: str, schema: str) -> dict[str, set]:
     _add(props, "date", row["action_date"])
     _add(props, "sourceUrl", row["source_url"])
     _add(props, "recordId", row["natural_key"])
+    _, provisions, reason = MEASURES.get(row["action_type"], (None, row["action_type"].replace("_", " "), None))
     if schema == "Sanction":
-        _add(props, "provisions", row["action_type"].replace("_", " "))
+        _add(props, "provisions", provisions)
+        _add(props, "reason", reason)
+    elif row["party_kind"] != "country_good":
+        _add(props, "reason", reason)
     else:
         _add(props, "summary", row["party_name"])
         _add(props, "reason", f"{row['goods']}: {row['status_raw']}" if row["status_raw"] else row["goods"])
@@ -145,7 +178,7 @@ def _measure(row: dict, entity_id: str, schema: str) -> dict[str, set]:
 
 def measures(row: dict, entity_id: str) -> dict[str, tuple[str, dict[str, set]]]:
     """id -> (schema, properties) of the Sanctions (or Risk) one action row becomes."""
-    schema = "Risk" if row["party_kind"] == "country_good" else "Sanction"
+    schema = "Risk" if row["party_kind"] == "country_good" else MEASURES.get(row["action_type"], ("Sanction",))[0]
     end, derived = _end(row)
     published_status = f"status as published: {row['status_raw']}" if row["status_raw"] else None
     periods = _periods(row)
@@ -157,9 +190,9 @@ def measures(row: dict, entity_id: str) -> dict[str, tuple[str, dict[str, set]]]
         _add(props, "description", ". ".join(filter(None, [published_status, derived])) or None)
         return {row["action_id"]: (schema, props)}
     out = {}
-    for n, (start, period_end) in enumerate(periods, 1):
+    for n, (start, period_end, action_type) in enumerate(periods, 1):
         latest = n == len(periods)
-        props = _measure(row, entity_id, schema)
+        props = _measure({**row, "action_type": action_type}, entity_id, schema)
         _add(props, "listingDate", start)
         _add(props, "startDate", start)
         note = None

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 # The published format. Bump it when a released file changes shape or meaning, and say what changed:
 # CHANGES.md lists the entries newer than the previous release's format version.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 FORMAT_CHANGES = {
     2: [
         "List columns (party_identifiers, party_aliases, party_former_names, related_parties, the lists of "
@@ -36,6 +36,13 @@ FORMAT_CHANGES = {
         "entities.ftm.json: every Sanction carries the normalised status, startDate and endDate (the official "
         "end, or the removal edition's date, marked derived in its description), one Sanction per Brazilian "
         "inclusion period; goods listings are Risk entities on a Territory.",
+    ],
+    3: [
+        "New action types: conduct_agreement (an employer under a TAC or judicial agreement: the Brazilian "
+        "lista suja's section II rows, until now published as `listing`, and the CEAC, br_mte_ceac), "
+        "divestment and observation (NBIM's exclusions and observations, no_nbim_exclusions). In "
+        "entities.ftm.json a conduct agreement or a divestment is a Sanction (provisions 'conduct agreement', "
+        "'divestment'), an observation a Risk; divestments and observations add no forced.labor topic.",
     ],
 }
 

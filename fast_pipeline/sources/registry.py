@@ -13,6 +13,8 @@ SOURCE_IDS: tuple[str, ...] = (
     "us_cbp_wro",
     "us_dol_ilab",
     "us_dol_eo13126",
+    "no_nbim_exclusions",
+    "br_mte_ceac",
 )
 
 

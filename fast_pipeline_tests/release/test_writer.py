@@ -22,6 +22,7 @@ from fast_pipeline.release import list_releases, write_release
 from fast_pipeline.release import writer as writer_module
 from fast_pipeline.release.schema import FORMAT_CHANGES, FORMAT_VERSION
 from fast_pipeline.settings import Settings
+from fast_pipeline.sources.registry import SOURCE_IDS
 from fast_pipeline_tests.release.synthetic import CBP, HOSTILE_ADDRESS, ILAB, NAMES, cbp_id, ilab_id
 from fast_pipeline_tests.support.fake_source import tree_digest
 
@@ -121,13 +122,7 @@ def test_datapackage_describes_and_hashes_every_file(released):
     for line in (r2.path / "SHA256SUMS").read_text().splitlines():
         digest, name = line.split("  ")
         assert _sha(r2.path / name) == digest
-    assert {s["source_id"] for s in pkg["sources"]} == {
-        "br_mte_lista_suja",
-        "us_cbp_wro",
-        "us_dhs_uflpa",
-        "us_dol_eo13126",
-        "us_dol_ilab",
-    }
+    assert {s["source_id"] for s in pkg["sources"]} == set(SOURCE_IDS)  # every registered source
     assert all(lic["title"] and lic["path"].startswith("https://") for lic in pkg["licenses"])
     facts = pkg["fast_pipeline"]
     assert facts["content_sha256"] and facts["data_as_of"] == "2026-04-01" and facts["changes"]["changed"] == 3
@@ -325,7 +320,9 @@ def test_a_release_after_an_older_format_lists_the_format_changes(warehouses, tm
     package.write_text(json.dumps(facts), encoding="utf-8")
     second = write_release(warehouses.settings(tmp_path, "full"))
     changes = _json(second.path / "changes.json")["format_changes"]
-    assert len(changes) == len(FORMAT_CHANGES[2]) and all(c.startswith("format 2: ") for c in changes)
+    since_first = [v for v in sorted(FORMAT_CHANGES) if v > 1]
+    assert len(changes) == sum(len(FORMAT_CHANGES[v]) for v in since_first)
+    assert [c.split(":")[0] for c in changes] == [f"format {v}" for v in since_first for _ in FORMAT_CHANGES[v]]
     md = (second.path / "CHANGES.md").read_text(encoding="utf-8")
     assert f"## Format changes since release {first.version}" in md and "native lists in Parquet" in md
     third = write_release(warehouses.settings(tmp_path / "again", "early"))

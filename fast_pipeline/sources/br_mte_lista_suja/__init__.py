@@ -2,7 +2,8 @@
 
 Modules: acquire (landing page, edition label), pdf_text + parse_pdf, parse_xlsx, parse_delimited (CSV
 and TXT), document (what all formats share -> the parsed table), fields (one cell -> one typed value),
-schema (Pandera), normalise (canonical actions), crosscheck (formats of one edition agree row for row).
+schema (Pandera), normalise (canonical actions), crosscheck (formats of one edition agree row for row),
+updates (periodic or interim update, for the publish gate's removal rule), furniture (page furniture).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from fast_pipeline.sources.br_mte_lista_suja.parse_delimited import parse_csv, p
 from fast_pipeline.sources.br_mte_lista_suja.parse_pdf import parse_pdf
 from fast_pipeline.sources.br_mte_lista_suja.parse_xlsx import parse_xlsx
 from fast_pipeline.sources.br_mte_lista_suja.schema import PARSED_SCHEMA
+from fast_pipeline.sources.br_mte_lista_suja.updates import update_kind
 
 PARSERS = {"pdf": parse_pdf, "xlsx": parse_xlsx, "csv": parse_csv, "txt": parse_txt}
 
@@ -29,6 +31,8 @@ PARSERS = {"pdf": parse_pdf, "xlsx": parse_xlsx, "csv": parse_csv, "txt": parse_
 class ListaSujaSource(Source):
     metadata = SourceMetadata.load(Path(__file__).with_name("source.yml"))
     parsed_schema = PARSED_SCHEMA
+    # 2: page furniture by shape (a reworded footer parses), section II rows are conduct_agreement
+    parser_version = "2"
 
     def discover(self, http: HttpClient) -> list[RemoteFile]:
         return discover_files(http, self.metadata.landing_url, self.source_id)
@@ -50,6 +54,9 @@ class ListaSujaSource(Source):
             if len(dates):
                 return max(dates)
         return None
+
+    def update_kind(self, parsed: pd.DataFrame, as_of_date: str | None, previous_as_of: str | None) -> str | None:
+        return update_kind(parsed, as_of_date, previous_as_of, self.metadata.extra["periodic_update_months"])
 
     def cross_check(self, parsed: pd.DataFrame) -> list[str]:
         return compare_formats(parsed, self.metadata.preferred_formats)

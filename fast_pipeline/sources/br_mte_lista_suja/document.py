@@ -1,7 +1,7 @@
 """What every format of the list has in common, and the one place that turns it into the parsed table.
 
 Each format reader walks its file in reading order and yields `Line`s (text outside the table: title,
-Portaria, edition line, section headings, footnotes, page footers) and `Row`s (the ten published cells
+Portaria, edition line, section headings, footnotes, page furniture, which furniture.py knows by shape) and `Row`s (the ten published cells
 of one employer). `build_table` reads the lines, assigns each row its section and footnote, types every
 cell (see fields.py) and checks that the row IDs of each section run 1..N with none missing or repeated.
 """
@@ -21,6 +21,7 @@ from fast_pipeline.core.source import SourceFile
 from fast_pipeline.core.text import clean, fold
 from fast_pipeline.sources.br_mte_lista_suja import fields
 from fast_pipeline.sources.br_mte_lista_suja.fields import FieldError
+from fast_pipeline.sources.br_mte_lista_suja.furniture import furniture_lines
 
 # The ten published columns, as folded header labels (the PDF wraps them, the TXT pads them).
 HEADER = (
@@ -71,19 +72,16 @@ _SECTION = re.compile(r"^(ii|i) publicacao\b")  # on folded text: "I- PUBLICAÃ‡Ã
 _PORTARIA_IN_SECTION = re.compile(r"\b(PORTARIA INTERMINISTERIAL\b.*)$", re.IGNORECASE)
 _MARK = r"(?:\(\*?\d+\)|\*?\d+\))"
 _FOOTNOTE = re.compile(rf"^(?P<marks>{_MARK}(?:\s*,\s*{_MARK})*)\s*(?P<text>\S.*)$")
-_FOOTER = re.compile(
-    r"^(denuncias de trabalho analogo ao de escravo|https? ipe sit trabalho gov br|"
-    r"pagina \d+ de \d+$|xrlabelnumeracaopagina$)"
-)
 _TITLE = "cadastro de empregadores que tenham submetido trabalhadores"
 
 
 @dataclass(frozen=True)
 class Line:
-    """Text outside the table."""
+    """Text that is not a table cell; `in_table` when a format with positions places it within the table's area."""
 
     text: str
     locator: str
+    in_table: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,14 +128,20 @@ class _Header:
         if old != value:
             raise self.fail(f"conflicting {key.replace('_', ' ')}: {old!r} and {value!r}", locator)
 
-    def read(self, line: Line) -> str | None:
-        """Record what the line says; returns a section number when it is a section heading."""
+    def read(self, line: Line, furniture: bool = False) -> str | None:
+        """Record what the line says; returns a section number when it is a section heading.
+
+        `furniture`: the line has the shape of page furniture (furniture.py); skipped unless it lies within
+        the table's area.
+        """
         text = clean(line.text) or ""
         folded = fold(text)
-        if not text or folded.startswith(_TITLE) or _FOOTER.match(folded):
+        if not text or folded.startswith(_TITLE):
             return None
         if m := _SECTION.match(folded):
             return m[1].upper()
+        if line.in_table:  # between rows only a section heading may stand; furniture never does
+            raise self.fail(f"unexpected text inside the table area: {text[:120]!r}", line.locator)
         if m := _PORTARIA_LINE.match(text):
             self.set("portaria", m[1], line.locator)
             return None
@@ -153,6 +157,8 @@ class _Header:
             return None
         if _FOOTNOTE.match(text):
             self._footnotes(line)
+            return None
+        if furniture:
             return None
         raise self.fail(f"unexpected text outside the table: {text[:120]!r}", line.locator)
 
@@ -187,9 +193,11 @@ def build_table(items: Iterable[Line | Row], file: SourceFile) -> pd.DataFrame:
     header = _Header(file)
     section, section_title = None, None  # rows before any heading (the CSV has none) are the list: "I"
     records: list[dict] = []
-    for item in items:
+    items = list(items)
+    furniture = furniture_lines([item.text if isinstance(item, Line) else None for item in items])
+    for index, item in enumerate(items):
         if isinstance(item, Line):
-            found = header.read(item)
+            found = header.read(item, index in furniture)
             if found:
                 section, section_title = found, clean(item.text)
             continue

@@ -1,4 +1,5 @@
-"""Parsed rows of one edition -> canonical `adverse_action` rows: one listing per published row.
+"""Parsed rows of one edition -> canonical `adverse_action` rows: one action per published row, a `listing`
+in section I and a `conduct_agreement` in section II.
 
 The natural key is `<CPF|CNPJ>:<digits>|<establishment>|<fiscal year>`, the establishment folded (case,
 accents, punctuation and spaces dropped) so the mixed-case TXT, the upper-case CSV and a PDF's wrapped
@@ -28,6 +29,10 @@ from fast_pipeline.core.source import SourceMetadata
 from fast_pipeline.core.text import fold
 
 SCHEMES = {"CPF": "BR-CPF", "CNPJ": "BR-CNPJ"}
+# Section I is the list proper; section II (until 2023: "PUBLICAÇÃO ... PREVISTA NO ARTIGO 5º, § 3º") named
+# the employers who signed a conduct-adjustment (TAC) or judicial agreement, which the CEAC (br_mte_ceac)
+# publishes separately since Portaria Interministerial MTE/MDHC/MIR nº 18/2024.
+ACTION_TYPES = {"I": "listing", "II": "conduct_agreement"}
 PARTY_KINDS = {"CPF": "person", "CNPJ": "company"}
 
 
@@ -62,6 +67,9 @@ def normalise_rows(
     rows = []
     for key, rec in zip(keys, parsed.to_dict("records")):
         periods = json.loads(rec["inclusion_periods"])
+        for period in periods:  # "03/04/2020 a 11/02/2022 (I) e 11/02/2022 (II)": listed, then an agreement
+            if "section" in period:
+                period["action_type"] = ACTION_TYPES[period["section"]]
         scheme = SCHEMES[rec["tax_id_type"]]
         footnote = {"mark": rec["footnote_mark"], "text": rec["footnote_text"]} if rec["footnote_mark"] else None
         rows.append(
@@ -71,7 +79,7 @@ def normalise_rows(
                 "edition": edition,
                 "edition_date": edition_date,
                 "natural_key": key,
-                "action_type": "listing",
+                "action_type": ACTION_TYPES[rec["section"]],
                 "authority": authority,
                 "jurisdiction": metadata.jurisdiction,
                 "legal_basis": rec["legal_basis"],

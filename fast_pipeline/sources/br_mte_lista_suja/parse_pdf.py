@@ -50,6 +50,17 @@ def _column(box: Box, spans: list[tuple[float, float]]) -> int | None:
     return None
 
 
+def _table_area(cells: list[Box]) -> tuple[float, float] | None:
+    """The page's table (header and rows) as a vertical extent (bottom, top); None on a page without cells.
+
+    Text between those lines sits among the rows; text above or below is the page's header, footnotes or
+    furniture.
+    """
+    if not cells:
+        return None
+    return min(b.clip[1] for b in cells), max(b.clip[3] for b in cells)
+
+
 def _page_items(
     page_no: int, boxes: list[Box], spans: list[tuple[float, float]] | None, file: SourceFile
 ) -> tuple[list[Line | Row], list[tuple[float, float]] | None]:
@@ -60,11 +71,14 @@ def _page_items(
         header_band, spans = found
     placed: list[tuple[float, float, Line | dict]] = []  # (top, left, item)
     cells: dict[tuple[float, float], dict[int, str]] = defaultdict(dict)
-    for box in boxes:
-        col = _column(box, spans) if spans else None
+    columns = [(box, _column(box, spans) if spans else None) for box in boxes]
+    area = _table_area([box for box, col in columns if col is not None])
+    for box, col in columns:
         band = (round(box.clip[1], 1), round(box.clip[3], 1))
         if col is None:
-            placed.append((-box.clip[3], box.clip[0], Line(box.text, f"page {page_no}")))
+            middle = (box.clip[1] + box.clip[3]) / 2
+            inside = area is not None and area[0] < middle < area[1]
+            placed.append((-box.clip[3], box.clip[0], Line(box.text, f"page {page_no}", in_table=inside)))
         elif band != header_band:
             if col in cells[band]:
                 raise ParseError(

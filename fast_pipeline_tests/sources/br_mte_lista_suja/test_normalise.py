@@ -113,12 +113,14 @@ def test_section_two_and_the_2023_edition(actions):
     txt = actions["2023-03-09_txt"]
     gilson = by_row(txt, 1, section="II")
     assert gilson["status_raw"] == "Section II" and gilson["status"] == "active"
+    # section II is the employers under a TAC or judicial agreement (the CEAC's predecessor), not the list
+    assert gilson["action_type"] == "conduct_agreement"
+    assert txt["action_type"].value_counts().to_dict() == {"listing": 174, "conduct_agreement": 1}
     assert gilson["party_name"] == "Gilson Gonçalves Valadares"  # mixed case kept as published
-    assert json.loads(gilson["details"])["inclusion_periods"][1] == {
-        "start": "2022-02-11",
-        "end": None,
-        "section": "II",
-    }
+    assert json.loads(gilson["details"])["inclusion_periods"] == [
+        {"start": "2020-04-03", "end": "2022-02-11", "section": "I", "action_type": "listing"},
+        {"start": "2022-02-11", "end": None, "section": "II", "action_type": "conduct_agreement"},
+    ]
     # MTE was re-created on 2023-01-01, so the March 2023 update is already its own.
     assert set(txt["authority"]) == {"Ministério do Trabalho e Emprego"}
 

@@ -137,7 +137,12 @@ def _report_row(cells: list[str], y: float, moved: set[int] = frozenset(), by: f
     return out
 
 
-def _report(tmp_path, labels=LABELS, moved: set[int] = frozenset()):
+def _line(text: str, y: float) -> bytes:
+    """A text line in its own clip box spanning the page, as DevExpress draws titles and footers."""
+    return b"q 10 %.1f 580 14 re W n BT /F1 6 Tf 12 %.1f Td (" % (y, y + 4) + _text(text) + b") Tj ET Q\n"
+
+
+def _report(tmp_path, labels=LABELS, moved: set[int] = frozenset(), extra: bytes = b""):
     content = (
         b"BT /F1 8 Tf 10 380 Td ("
         + _text(EDITION_LINE)
@@ -145,6 +150,7 @@ def _report(tmp_path, labels=LABELS, moved: set[int] = frozenset()):
         + _report_row(labels, 340)
         + _report_row(ROW_1, 320)
         + _report_row(ROW_2, 300, moved)
+        + extra
     )
     path = tmp_path / "cadastro_de_empregadores.pdf"
     path.write_bytes(make_pdf(content))
@@ -162,7 +168,7 @@ def test_report_layout_as_published_parses(tmp_path):
     "labels, moved, reason",
     [
         ([*LABELS[:3], "Razão social", *LABELS[4:]], set(), "no page shows the header row"),
-        (LABELS, {5}, "page 1: unexpected text outside the table: 'Sitio Y'"),
+        (LABELS, {5}, "page 1: unexpected text inside the table area: 'Sitio Y'"),
         (LABELS, {5, 6, 7, 8, 9}, "page 1 row 2: inclusion: empty"),
     ],
     ids=["renamed column", "one column moved", "columns shifted right"],
@@ -172,3 +178,34 @@ def test_changed_column_layout_fails_naming_page_and_reason(tmp_path, labels, mo
         SOURCE.parse_file(_report(tmp_path, labels, moved))
     assert info.value.message.startswith("br_mte_lista_suja: cadastro_de_empregadores.pdf: ")
     assert reason in info.value.message
+
+
+# --- page furniture: known by position (outside the table's area) and shape, not by its words ---------
+NEW_FOOTER = "DENÚNCIAS DE TRABALHO ANÁLOGO À ESCRAVIDÃO https://ipe.sit.trabalho.gov.br"
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [NEW_FOOTER, "Página 1 de 1", "Page 1 of 1", "1/1", "- 1 -", "WWW.GOV.BR/TRABALHO", "xrLabelNumeracaoPagina"],
+)
+def test_reworded_page_furniture_below_the_table_is_skipped(tmp_path, furniture):
+    frame = SOURCE.parse_file(_report(tmp_path, extra=_line(furniture, 200) + _line("Página 1 de 1", 5)))
+    assert frame["employer_name"].tolist() == ["FULANO DE TAL", "BELTRANO"]
+
+
+def test_furniture_inside_the_table_area_fails_naming_the_page(tmp_path):
+    with pytest.raises(ParseError) as info:
+        SOURCE.parse_file(_report(tmp_path, extra=_line(NEW_FOOTER, 310)))  # between row 1 and row 2
+    assert info.value.locator == "page 1"
+    assert "unexpected text inside the table area: 'DENÚNCIAS DE TRABALHO ANÁLOGO À ESCRAVIDÃO" in info.value.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Denúncias pelo site https://ipe.sit.trabalho.gov.br", "Linha 1 de 2 do relatório", "EMPREGADOR REMOVIDO"],
+)
+def test_prose_below_the_table_still_fails(tmp_path, text):
+    """Mixed-case text beside a link, or capitals without one, is not furniture: it may be content."""
+    with pytest.raises(ParseError, match="unexpected text outside the table") as info:
+        SOURCE.parse_file(_report(tmp_path, extra=_line(text, 200)))
+    assert info.value.locator == "page 1"

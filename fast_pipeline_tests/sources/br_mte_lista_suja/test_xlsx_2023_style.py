@@ -98,7 +98,8 @@ def build_workbook(txt: pd.DataFrame, path) -> None:
         sheet.append(_cells(rec))
     note = json.loads(txt["file_footnotes"].iloc[0])["1"]
     sheet.append([None, f"1) {note}"])
-    sheet.append([None] * 5 + ["DENÚNCIAS DE TRABALHO ANÁLOGO AO DE ESCRAVO"])
+    sheet.append([None] * 5 + ["DENÚNCIAS DE TRABALHO ANÁLOGO AO DE ESCRAVO"])  # the footer, as in the TXT
+    sheet.append([None] * 5 + ["https://ipe.sit.trabalho.gov.br"])
     book.save(path)
 
 

@@ -1,0 +1,1 @@
+{{ stage_actions('br_mte_ceac__actions') }}

@@ -1,0 +1,1 @@
+{{ stage_actions('no_nbim_exclusions__actions') }}
