@@ -45,6 +45,7 @@ SLOW = (
     "release/",
     "resolution/test_dbt_models.py",
     "resolution/test_real_editions.py",
+    "screening/test_screen_real_release.py",
 )
 
 
