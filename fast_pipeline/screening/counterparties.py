@@ -182,10 +182,7 @@ def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str, 
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            best = charset_normalizer.from_bytes(data).best()
-            if best is None:
-                raise CounterpartyFileError(path.name, "cannot tell the text encoding of this file") from None
-            text, encoding = str(best), best.encoding
+            text, encoding = _guess_decode(path, data)
     sample = text[:20000]
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
@@ -200,6 +197,24 @@ def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str, 
     header = [c.strip() for c in rows[0]]
     records = [(n, r) for n, r in enumerate(rows[1:], start=2) if any(c.strip() for c in r)]
     return header, records, encoding, delimiter
+
+
+# Among encodings that read a file equally well, the ones counterparty files are most often written in.
+PREFERRED_ENCODINGS = ("cp1252", "latin_1", "iso8859_15", "gb18030", "utf_16")
+
+
+def _guess_decode(path: Path, data: bytes) -> tuple[str, str]:
+    """charset-normalizer's reading of a file that is not UTF-8. Short files read equally well in several
+    single-byte code pages ("Razão" in cp1252 is "Razăo" in cp1250); then Windows' Western code page wins."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16"), "utf-16"
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches:
+        raise CounterpartyFileError(path.name, "cannot tell the text encoding of this file")
+    least = min(m.chaos for m in matches)
+    tied = [m for m in matches if m.chaos <= least + 0.01]
+    best = next((m for enc in PREFERRED_ENCODINGS for m in tied if m.encoding == enc), tied[0])
+    return str(best), best.encoding
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
