@@ -1,8 +1,9 @@
 """The one matching engine: an index built from a release, and explained scores for counterparties.
 
 Blocking: candidates come from the counterparty's tax ID (exact, or the CNPJ root), from names equal in their
-compact form, and from `rapidfuzz.process.cdist` of word-sorted name keys against every listed name
-(computed on all cores, a few thousand queries at a time). Each candidate is then scored by `features`:
+compact form, and from a word index: each query word finds the listed words equal to it or within its typo
+tolerance through a deletion index (SymSpell's idea), and a listed name is scored only if the weight of the
+words it shares could bring it to the reporting floor. Each candidate is then scored by `features`:
 - identifiers decide: an equal valid CPF, CNPJ or USCC scores 1; a CNPJ of the same root (another branch)
   0.9, as a group match; two valid, different values of one scheme cap the score far below any threshold;
 - names: weighted word alignment over every name, alias and former name of the party;
@@ -18,10 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-import numpy as np
-from rapidfuzz import fuzz, process
-
-from fast_pipeline.screening.features import name_similarity
+from fast_pipeline.screening.features import name_similarity, token_similarity
 from fast_pipeline.screening.history import History
 from fast_pipeline.screening.identifiers import EXCLUSIVE, TaxId, release_tax_id
 from fast_pipeline.screening.names import Name, TermWeights, make_name
@@ -29,7 +27,7 @@ from fast_pipeline.screening.release_reader import Release
 
 DEFAULT_THRESHOLD = 0.8
 REPORTING_FLOOR = 0.5
-BLOCKING_CUTOFF = 60  # token_set_ratio (0-100) a listed name needs to be scored at all
+BLOCKING_BOUND = 0.45  # the best name score a listed name could reach, below which it is not scored
 CHUNK = 2000
 NOT_SCREENED_KINDS = frozenset({"country_good", "region"})  # goods listings are exposures, not parties
 COUNTRY_BONUS, COUNTRY_PENALTY, KIND_PENALTY = 0.05, 0.15, 0.15
@@ -95,7 +93,9 @@ class Screener:
         self._by_id: dict[TaxId, list[int]] = defaultdict(list)
         self._by_root: dict[str, list[int]] = defaultdict(list)
         self._by_compact: dict[str, list[int]] = defaultdict(list)
-        keys, owners = [], []
+        self._postings: dict[str, list[int]] = defaultdict(list)  # word -> names holding it
+        self._owners: list[int] = []  # name -> party
+        self._name_weight: list[float] = []
         for i, party in enumerate(self.parties):
             for tax_id in party.tax_ids:
                 self._by_id[tax_id].append(i)
@@ -103,33 +103,52 @@ class Screener:
                     self._by_root[tax_id.cnpj_root].append(i)
             for _, name in party.names:
                 self._by_compact[name.compact].append(i)
-                keys.append(name.sorted_key)
-                owners.append(i)
-        self._keys = keys
-        self._owners = np.array(owners, dtype=np.int32)
+                for token in set(name.tokens):
+                    self._postings[token].append(len(self._owners))
+                self._owners.append(i)
+                self._name_weight.append(sum(self.weights.weight(t) for t in name.tokens))
+        self._deletions: dict[str, set[str]] = defaultdict(set)  # a word less one letter -> listed words
+        for token in self._postings:
+            for variant in _deletions(token):
+                self._deletions[variant].add(token)
+        self._similar: dict[str, tuple[tuple[str, float], ...]] = {}
 
     # -- candidates -----------------------------------------------------------------------------------
 
+    def _similar_words(self, token: str) -> tuple[tuple[str, float], ...]:
+        """Listed words equal to this one or within its typo tolerance (a deletion index, as SymSpell's),
+        each with the larger of the two words' weights."""
+        found = self._similar.get(token)
+        if found is None:
+            words = {token} if token in self._postings else set()
+            for variant in _deletions(token):
+                words.update(self._deletions.get(variant, ()))
+            weight = self.weights.weight
+            found = tuple((w, max(weight(w), weight(token))) for w in words if token_similarity(token, w) > 0)
+            self._similar[token] = found
+        return found
+
     def _name_candidates(self, names: Sequence[Name | None]) -> list[set[int]]:
-        found: list[set[int]] = [set() for _ in names]
-        rows = [i for i, n in enumerate(names) if n is not None]
-        for start in range(0, len(rows), CHUNK):
-            block = rows[start : start + CHUNK]
-            if not self._keys:
-                break
-            matrix = process.cdist(
-                [names[i].sorted_key for i in block],
-                self._keys,
-                scorer=fuzz.token_set_ratio,
-                score_cutoff=BLOCKING_CUTOFF,
-                dtype=np.uint8,
-                workers=-1,
-            )
-            qi, ni = np.nonzero(matrix)
-            for q, owner in zip(qi.tolist(), self._owners[ni].tolist()):
-                found[block[q]].add(owner)
-        for i in rows:
-            found[i].update(self._by_compact.get(names[i].compact, ()))
+        """Parties with a name that shares enough weighted words (typos tolerated) with the query's name to
+        reach the reporting floor at best, plus names equal in compact form. Words shared by many names add
+        little, so "JOAO SILVA" does not bring in every listed Silva."""
+        found: list[set[int]] = []
+        weight = self.weights.weight
+        for name in names:
+            parties: set[int] = set()
+            if name is not None:
+                reached: dict[int, float] = defaultdict(float)
+                for token in set(name.tokens):
+                    for word, w in self._similar_words(token):
+                        for n in self._postings[word]:
+                            reached[n] += w
+                total = sum(weight(t) for t in name.tokens)
+                bound = BLOCKING_BOUND
+                for n, acc in reached.items():
+                    if 2 * acc >= bound * (total + self._name_weight[n]):
+                        parties.add(self._owners[n])
+                parties.update(self._by_compact.get(name.compact, ()))
+            found.append(parties)
         return found
 
     def _id_candidates(self, tax_id: TaxId | None) -> set[int]:
@@ -143,24 +162,32 @@ class Screener:
     def score(self, query: Query, name: Name | None, party: PartyEntry) -> Hit:
         return self.scorer.score(query, name, party)
 
+    def candidates(self, queries: Sequence[Query], names: Sequence[Name | None]) -> list[set[int]]:
+        """Indexes into `parties` of every party worth scoring for each query (blocking)."""
+        found = self._name_candidates(names)
+        for i, query in enumerate(queries):
+            found[i] |= self._id_candidates(query.tax_id)
+        return found
+
     def screen(
-        self, queries: Sequence[Query], floor: float = REPORTING_FLOOR, progress: Callable[[int], None] | None = None
+        self,
+        queries: Sequence[Query],
+        floor: float = REPORTING_FLOOR,
+        progress: Callable[[int], None] | None = None,
     ) -> list[list[Hit]]:
-        """Hits at or above the floor for each query, best first."""
+        """Hits at or above the floor (and namesakes excluded by an identifier) for each query, best first."""
         names = [make_name(q.name) if q.name else None for q in queries]
         results: list[list[Hit]] = []
         for start in range(0, len(queries), CHUNK):
-            chunk = range(start, min(start + CHUNK, len(queries)))
-            by_name = self._name_candidates([names[i] for i in chunk])
-            for offset, i in enumerate(chunk):
-                query = queries[i]
-                candidates = by_name[offset] | self._id_candidates(query.tax_id)
-                hits = [self.score(query, names[i], self.parties[c]) for c in candidates]
+            chunk = slice(start, min(start + CHUNK, len(queries)))
+            chunk_queries, chunk_names = queries[chunk], names[chunk]
+            for query, name, found in zip(chunk_queries, chunk_names, self.candidates(chunk_queries, chunk_names)):
+                hits = [self.scorer.score(query, name, self.parties[c]) for c in found]
                 hits = [h for h in hits if h.score >= floor or h.excluded_by_identifier]
                 hits.sort(key=lambda h: (-h.score, h.party_id))
                 results.append(hits)
             if progress is not None:
-                progress(len(chunk))
+                progress(len(chunk_queries))
         return results
 
     # -- evidence -------------------------------------------------------------------------------------
@@ -262,6 +289,13 @@ class Scorer:
             score = max(0.0, score - KIND_PENALTY)
         excluded = conflict and best is not None and best.score >= REPORTING_FLOOR
         return Hit(party, round(score, 4), best_text, reasons, excluded_by_identifier=excluded)
+
+
+def _deletions(token: str) -> set[str]:
+    """The word with each one letter left out (words under 4 letters tolerate no typo: none)."""
+    if len(token) < 4:
+        return set()
+    return {token[:i] + token[i + 1 :] for i in range(len(token))} | {token}
 
 
 def _party_entry(row: dict, action_ids: tuple[str, ...]) -> PartyEntry:

@@ -33,7 +33,8 @@ class Exposure:
     source_url: str | None
 
     def as_dict(self) -> dict:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+        """The exposure as the output lists it (the country is the counterparty's own; no empty fields)."""
+        return {k: v for k in self.__dataclass_fields__ if k != "country" and (v := getattr(self, k)) is not None}
 
 
 def _words(text: str | None) -> set[str]:

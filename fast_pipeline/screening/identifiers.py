@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from stdnum.br import cnpj, cpf
 from stdnum.cn import uscc
@@ -25,17 +26,23 @@ class TaxId:
 
     @property
     def label(self) -> str:
-        if self.scheme == "BR-CNPJ":
-            return f"CNPJ {cnpj.format(self.value)}"
-        if self.scheme == "BR-CPF":
-            return f"CPF {cpf.format(self.value)}"
-        if self.scheme == "CN-USCC":
-            return f"USCC {self.value}"
-        return f"{self.scheme} {self.value}"
+        """Readable form for evidence: "CNPJ 39.873.857/0001-51"."""
+        return _label(self.scheme, self.value)
 
     @property
     def cnpj_root(self) -> str | None:
         return self.value[:8] if self.scheme == "BR-CNPJ" else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _label(scheme: str, value: str) -> str:
+    if scheme == "BR-CNPJ":
+        return f"CNPJ {cnpj.format(value)}"
+    if scheme == "BR-CPF":
+        return f"CPF {cpf.format(value)}"
+    if scheme == "CN-USCC":
+        return f"USCC {value}"
+    return f"{scheme} {value}"
 
 
 class InvalidTaxId(ValueError):

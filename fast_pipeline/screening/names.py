@@ -67,13 +67,15 @@ class TermWeights:
             counts.update(set(tokens))
         self.total = max(total, 1)
         self.counts = counts
-        self.unseen = math.log((self.total + 1) / 1) + 1.0
+        self._weights: dict[str, float] = {}
 
     def weight(self, token: str) -> float:
-        n = self.counts.get(token, 0)
-        w = math.log((self.total + 1) / (n + 1)) + 1.0
-        if len(token) == 1:
-            w *= 0.3
+        w = self._weights.get(token)
+        if w is None:
+            w = math.log((self.total + 1) / (self.counts.get(token, 0) + 1)) + 1.0
+            if len(token) == 1:
+                w *= 0.3
+            self._weights[token] = w
         return w
 
     def is_common(self, token: str) -> bool:

@@ -66,28 +66,46 @@ def _text_cell(value) -> object:
     return csv_cell(flat) if isinstance(flat, str) else flat
 
 
-def write_rows(rows: list[dict], columns: list[str], path: Path, fmt: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    if fmt == "jsonl":
-        with tmp.open("w", encoding="utf-8") as out:
-            for row in rows:
-                out.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False, default=str) + "\n")
-    elif fmt == "csv":
-        with tmp.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(columns)
-            for row in rows:
-                writer.writerow([_text_cell(row.get(c)) for c in columns])
-    elif fmt == "xlsx":
-        import openpyxl
+class RowWriter:
+    """Writes rows as they come (a 100,000-row file is never held in memory), to a `.part` file renamed
+    into place when complete."""
 
-        book = openpyxl.Workbook(write_only=True)
-        sheet = book.create_sheet("screening")
-        sheet.append(columns)
-        for row in rows:
-            sheet.append([_text_cell(row.get(c)) for c in columns])
-        book.save(tmp)
-    else:
-        raise ValueError(f"unknown format {fmt!r}")
-    tmp.replace(path)
+    def __init__(self, path: Path, columns: list[str], fmt: str):
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}")
+        self.path, self.columns, self.fmt = path, columns, fmt
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = path.with_name(path.name + ".part")
+        self._file = self._csv = self._book = self._sheet = None
+
+    def __enter__(self) -> RowWriter:
+        if self.fmt == "xlsx":
+            import openpyxl
+
+            self._book = openpyxl.Workbook(write_only=True)
+            self._sheet = self._book.create_sheet("screening")
+            self._sheet.append(self.columns)
+        else:
+            self._file = self.tmp.open("w", encoding="utf-8", newline="")
+            if self.fmt == "csv":
+                self._csv = csv.writer(self._file, lineterminator="\n")
+                self._csv.writerow(self.columns)
+        return self
+
+    def write(self, row: dict) -> None:
+        if self.fmt == "jsonl":
+            self._file.write(json.dumps({c: row.get(c) for c in self.columns}, ensure_ascii=False, default=str) + "\n")
+        elif self.fmt == "csv":
+            self._csv.writerow([_text_cell(row.get(c)) for c in self.columns])
+        else:
+            self._sheet.append([_text_cell(row.get(c)) for c in self.columns])
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self._book is not None:
+            self._book.save(self.tmp)
+        if self._file is not None:
+            self._file.close()
+        if exc_type is None:
+            self.tmp.replace(self.path)
+        else:
+            self.tmp.unlink(missing_ok=True)

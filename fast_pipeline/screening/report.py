@@ -22,9 +22,11 @@ def _link(url, text) -> str:
     return _e(text)
 
 
-def write_report(
-    path: Path, rows: list[dict], version: str, as_of: date | None, threshold: float, counts: dict
-) -> None:
+MAX_IDS = 50  # counterparty ids listed per exposure group; the rest are counted
+
+
+def write_report(path: Path, rows, version: str, as_of: date | None, threshold: float, counts: dict) -> None:
+    """rows: a `run.ReportRows` (hits by counterparty, exposure groups, errors)."""
     out = [
         "<!doctype html><html lang=en><meta charset=utf-8>",
         f"<title>Screening against release {_e(version)}</title><style>{_STYLE}</style>",
@@ -34,13 +36,9 @@ def write_report(
         + "</p>",
         "<h2>Hits by counterparty</h2>",
     ]
-    by_query: dict[str, list[dict]] = {}
-    for row in rows:
-        if row.get("party_id"):
-            by_query.setdefault(row["query_id"], []).append(row)
-    if not by_query:
+    if not rows.hits:
         out.append("<p class=muted>No counterparty has a candidate above the reporting floor.</p>")
-    for query_id, hits in by_query.items():
+    for query_id, hits in rows.hits.items():
         out.append(
             f"<h3>{_e(query_id)}</h3><table><tr><th>party</th><th>score</th><th>evidence</th><th>actions</th></tr>"
         )
@@ -48,45 +46,45 @@ def write_report(
             flag = "<span class=match>match</span>" if h.get("is_match") else "not a match"
             review = f"<br><em>{_e(h['review_status'])}</em>" if h.get("review_status") else ""
             reasons = "<br>".join(_e(r) for r in h.get("match_reasons") or [])
-            actions = "<br>".join(
-                f"{_link(a.get('source_url'), a['source_id'] + ' ' + a['action_type'])}: {_e(a['status'])}"
-                f"{' (in force)' if a.get('in_force') else ''}, listed {_e(a.get('listed_date') or '?')}"
-                f"{', removed in ' + _e(a['removed_in_edition']) if a.get('removed_in_edition') else ''}"
-                f"{', ' + _e(a['legal_basis']) if a.get('legal_basis') else ''}"
-                f" <span class=muted>sha256 {_e((a.get('source_sha256') or '')[:12])}</span>"
-                for a in h.get("actions") or []
-            )
+            actions = "<br>".join(_action(a) for a in h.get("actions") or [])
             out.append(
-                f"<tr><td>{_e(h.get('matched_name'))}<br><span class=muted>{_e(h['party_id'])} · {_e(h.get('party_kind'))}"
-                f"</span></td><td>{h.get('score', 0):.2f} {flag}{review}</td><td>{reasons}</td><td>{actions}</td></tr>"
+                f"<tr><td>{_e(h.get('matched_name'))}<br><span class=muted>{_e(h['party_id'])} · "
+                f"{_e(h.get('party_kind'))}</span></td><td>{h.get('score', 0):.2f} {flag}{review}</td>"
+                f"<td>{reasons}</td><td>{actions}</td></tr>"
             )
         out.append("</table>")
     out.append("<h2>Exposures</h2>")
-    exposed = [(r["query_id"], r["exposures"]) for r in rows if r.get("exposures")]
-    seen = set()
-    if not exposed:
+    if not rows.exposed:
         out.append("<p class=muted>No counterparty's country and goods are named by a goods list.</p>")
-    for query_id, items in exposed:
-        if query_id in seen:
-            continue
-        seen.add(query_id)
-        out.append(f"<h3>{_e(query_id)}</h3><ul>")
-        for x in items:
+    for exposures, query_ids in rows.exposed.values():
+        shown = ", ".join(_e(q) for q in query_ids[:MAX_IDS])
+        more = f" and {len(query_ids) - MAX_IDS} more" if len(query_ids) > MAX_IDS else ""
+        out.append(f"<h3>{len(query_ids)} counterparties</h3><p>{shown}{more}</p><ul>")
+        for x in exposures:
             out.append(
-                f"<li>{_link(x.get('source_url'), x['source_id'])}: {_e(x.get('goods'))} ({_e(x['country'])})"
+                f"<li>{_link(x.get('source_url'), x['source_id'])}: {_e(x.get('goods'))}"
                 f"{' — ' + _e(x['labour']) if x.get('labour') else ''}; {_e(x.get('legal_basis'))}</li>"
             )
         out.append("</ul>")
     out.append("<h2>Errors</h2>")
-    errors = [r for r in rows if r.get("error")]
-    if not errors:
+    if not rows.errors:
         out.append("<p class=muted>None.</p>")
     else:
         out.append("<table><tr><th>row</th><th>id</th><th>error</th></tr>")
         out.extend(
-            f"<tr><td>{r.get('row_number')}</td><td>{_e(r.get('query_id'))}</td><td>{_e(r['error'])}</td></tr>"
-            for r in errors
+            f"<tr><td>{r['row_number']}</td><td>{_e(r['query_id'])}</td><td>{_e(r['error'])}</td></tr>"
+            for r in rows.errors
         )
         out.append("</table>")
     out.append("</html>")
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def _action(a: dict) -> str:
+    removed = f", removed in {_e(a['removed_in_edition'])}" if a.get("removed_in_edition") else ""
+    basis = f", {_e(a['legal_basis'])}" if a.get("legal_basis") else ""
+    return (
+        f"{_link(a.get('source_url'), a['source_id'] + ' ' + a['action_type'])}: {_e(a['status'])}"
+        f"{' (in force)' if a.get('in_force') else ''}, listed {_e(a.get('listed_date') or '?')}{removed}{basis}"
+        f" <span class=muted>sha256 {_e((a.get('source_sha256') or '')[:12])}</span>"
+    )

@@ -16,7 +16,7 @@ from fast_pipeline.screening import ENGINE_VERSION
 from fast_pipeline.screening.counterparties import read_counterparties
 from fast_pipeline.screening.engine import DEFAULT_THRESHOLD, REPORTING_FLOOR, Hit, Screener
 from fast_pipeline.screening.exposures import ExposureIndex
-from fast_pipeline.screening.output import output_columns, with_input, write_rows
+from fast_pipeline.screening.output import RowWriter, output_columns, with_input
 from fast_pipeline.screening.release_reader import load_release
 
 
@@ -27,7 +27,6 @@ class RunResult:
     report: Path | None
     counts: dict[str, int] = field(default_factory=dict)
     release_version: str = ""
-    rows: list[dict] = field(default_factory=list)
 
 
 def sha256_file(path: Path) -> str:
@@ -38,8 +37,34 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def hit_row(screener: Screener, hit: Hit, threshold: float) -> dict:
-    actions = screener.party_actions(hit.party)
+class _Evidence:
+    """Each party's actions and fingerprint, and each (country, goods) pair's exposures, computed once per run
+    and shared by every row that shows them (100,000 rows of a file repeat a few thousand parties)."""
+
+    def __init__(self, screener: Screener, exposures: ExposureIndex):
+        self.screener, self.index = screener, exposures
+        self._actions: dict[str, tuple[list[dict], str]] = {}
+        self._exposures: dict[tuple[str | None, str | None], list[dict]] = {}
+
+    def actions(self, hit: Hit) -> tuple[list[dict], str]:
+        found = self._actions.get(hit.party_id)
+        if found is None:
+            found = self._actions[hit.party_id] = (
+                self.screener.party_actions(hit.party),
+                self.screener.evidence_fingerprint(hit.party),
+            )
+        return found
+
+    def exposures(self, country: str | None, goods: str | None) -> list[dict]:
+        key = (country, goods)
+        found = self._exposures.get(key)
+        if found is None:
+            found = self._exposures[key] = [e.as_dict() for e in self.index.exposures(country, goods)]
+        return found
+
+
+def hit_row(evidence: _Evidence, hit: Hit, threshold: float) -> dict:
+    actions, fingerprint = evidence.actions(hit)
     return {
         "party_id": hit.party_id,
         "score": hit.score,
@@ -52,8 +77,60 @@ def hit_row(screener: Screener, hit: Hit, threshold: float) -> dict:
         "action_count": len(actions),
         "active_action_count": sum(a["in_force"] for a in actions),
         "actions": actions,
-        "evidence_fingerprint": screener.evidence_fingerprint(hit.party),
+        "evidence_fingerprint": fingerprint,
     }
+
+
+def _rows_of(cp, source, results, evidence: _Evidence, threshold: float, known: dict, counts: dict):
+    """The output rows of one counterparty: its error, its hits (with decisions applied), or one empty row."""
+    base = {"query_id": cp.query.query_id if cp.query else (cp.columns.get(source.mapping.get("id", "")) or ""),
+            "row_number": cp.row_number}  # fmt: skip
+    if cp.query is None:
+        yield with_input({**base, "error": cp.error}, cp.columns)
+        return
+    found = evidence.exposures(cp.query.country, cp.query.goods)
+    counts["exposed"] += bool(found)
+    hits = results[id(cp)]
+    matched = False
+    for hit in hits:
+        row = {**base, **hit_row(evidence, hit, threshold), "exposures": found}
+        decision = known.get((cp.query.query_id, hit.party_id))
+        if decision is not None:
+            status = row["review_status"] = decision.status_for(row["evidence_fingerprint"])
+            kind = status.split(" ", 1)[0].rstrip(":")
+            counts[kind] += 1
+            if kind == "suppressed":
+                row["is_match"] = False
+        matched |= row["is_match"]
+        counts["matches"] += row["is_match"]
+        yield with_input(row, cp.columns)
+    counts["hits"] += len(hits)
+    counts["matched"] += matched
+    if not hits:
+        yield with_input({**base, "score": 0.0, "is_match": False, "exposures": found}, cp.columns)
+
+
+class ReportRows:
+    """What the HTML report shows, kept while the output streams: hit rows (their action and exposure
+    lists are shared with the evidence cache), counterparties by exposure, and errors."""
+
+    def __init__(self):
+        self.hits: dict[str, list[dict]] = {}
+        self.exposed: dict[int, tuple[list[dict], list[str]]] = {}
+        self.errors: list[dict] = []
+
+    def add(self, row: dict) -> None:
+        keep = ("query_id", "party_id", "score", "is_match", "matched_name", "match_reasons", "party_kind",
+                "actions", "review_status")  # fmt: skip
+        if row.get("party_id"):
+            self.hits.setdefault(row["query_id"], []).append({k: row.get(k) for k in keep})
+        if row.get("error"):
+            self.errors.append({k: row.get(k) for k in ("row_number", "query_id", "error")})
+        exposures = row.get("exposures")
+        if exposures:
+            group = self.exposed.setdefault(id(exposures), (exposures, []))
+            if not group[1] or group[1][-1] != row["query_id"]:
+                group[1].append(row["query_id"])
 
 
 def screen_file(
@@ -74,7 +151,7 @@ def screen_file(
     source = read_counterparties(counterparties)
     release = load_release(release_dir)
     screener = Screener(release, as_of=as_of)
-    exposures = ExposureIndex(screener.history, as_of)
+    evidence = _Evidence(screener, ExposureIndex(screener.history, as_of))
     valid = [c for c in source.rows if c.query is not None]
     total = len(valid)
     done = 0
@@ -87,58 +164,21 @@ def screen_file(
 
     results = dict(zip((id(c) for c in valid), screener.screen([c.query for c in valid], progress=step)))
     known = decisions.load() if decisions is not None else {}
-    rows: list[dict] = []
-    counts = dict(
-        rows=len(source.rows),
-        screened=total,
-        errors=len(source.rows) - total,
-        matched=0,
-        hits=0,
-        matches=0,
-        suppressed=0,
-        reopened=0,
-        confirmed=0,
-        exposed=0,
-    )
-    for cp in source.rows:
-        base = {
-            "query_id": cp.query.query_id if cp.query else (cp.columns.get(source.mapping.get("id", "")) or ""),
-            "row_number": cp.row_number,
-        }
-        if cp.query is None:
-            rows.append(with_input({**base, "error": cp.error}, cp.columns))
-            continue
-        found = [e.as_dict() for e in exposures.exposures(cp.query.country, cp.query.goods)]
-        counts["exposed"] += bool(found)
-        hits = results[id(cp)]
-        matched = False
-        for hit in hits:
-            row = {**base, **hit_row(screener, hit, threshold), "exposures": found}
-            decision = known.get((cp.query.query_id, hit.party_id))
-            if decision is not None:
-                row["review_status"] = decision.status_for(row["evidence_fingerprint"])
-                if row["review_status"].startswith("suppressed"):
-                    row["is_match"] = False
-                    counts["suppressed"] += 1
-                elif row["review_status"].startswith("reopened"):
-                    counts["reopened"] += 1
-                elif row["review_status"].startswith("confirmed"):
-                    counts["confirmed"] += 1
-            matched |= row["is_match"]
-            counts["matches"] += row["is_match"]
-            rows.append(with_input(row, cp.columns))
-        counts["hits"] += len(hits)
-        counts["matched"] += matched
-        if not hits:
-            rows.append(with_input({**base, "score": 0.0, "is_match": False, "exposures": found}, cp.columns))
+    counts = dict(rows=len(source.rows), screened=total, errors=len(source.rows) - total, matched=0, hits=0,
+                  matches=0, suppressed=0, reopened=0, confirmed=0, exposed=0)  # fmt: skip
     output = Path(output)
-    write_rows(rows, output_columns(source.header), output, fmt)
+    collected = ReportRows()
+    with RowWriter(output, output_columns(source.header), fmt) as writer:
+        for cp in source.rows:
+            for row in _rows_of(cp, source, results, evidence, threshold, known, counts):
+                writer.write(row)
+                collected.add(row)
     report_path = None
     if report:
         from fast_pipeline.screening.report import write_report
 
         report_path = output.with_name(output.stem + ".report.html")
-        write_report(report_path, rows, release.version, as_of, threshold, counts)
+        write_report(report_path, collected, release.version, as_of, threshold, counts)
     manifest = output.with_name(output.stem + ".manifest.json")
     facts = {
         "engine_version": ENGINE_VERSION,
@@ -162,4 +202,4 @@ def screen_file(
         "counts": counts,
     }
     manifest.write_text(json.dumps(facts, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return RunResult(output, manifest, report_path, counts, release.version, rows)
+    return RunResult(output, manifest, report_path, counts, release.version)

@@ -12,6 +12,7 @@ from fast_pipeline.screening.history import History
 from fast_pipeline.screening.identifiers import InvalidTaxId, parse_tax_id
 from fast_pipeline.screening.names import TermWeights, make_name
 from fast_pipeline.screening.report import write_report
+from fast_pipeline.screening.run import ReportRows
 
 COMMON = [("comercio", "carnes", "silva"), ("comercio", "santa", "rita"), ("comercio", "boa", "vista")] * 10
 
@@ -105,7 +106,10 @@ def test_report_escapes_publisher_text(tmp_path):
              "match_reasons": ["a & b"], "actions": [{"source_id": "s", "action_type": "t", "status": "active",
              "source_url": "javascript:alert(1)"}], "exposures": []}]  # fmt: skip
     path = tmp_path / "r.html"
-    write_report(path, rows, "2026.08.03", None, 0.8, {"rows": 1})
+    collected = ReportRows()
+    for row in rows:
+        collected.add(row)
+    write_report(path, collected, "2026.08.03", None, 0.8, {"rows": 1})
     html = path.read_text()
     assert "<script>" not in html and "&lt;script&gt;" in html and "javascript:" not in html
 
