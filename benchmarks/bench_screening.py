@@ -93,16 +93,17 @@ def logic_v2_scores(queries, candidate_lists, parties) -> tuple[list[list[float]
     return result["scores"], result["seconds"], result["comparisons"]
 
 
-def _metrics(rows: list[tuple[str, str | None, set[str]]]) -> dict[str, dict]:
-    """rows: (category, expected party or None, predicted matches) -> per-category counts and rates."""
+def _metrics(rows: list[tuple[str, str | None, frozenset[str], set[str]]]) -> dict[str, dict]:
+    """rows: (category, expected party or None, acceptable parties, predicted matches) -> per-category
+    counts and rates. A match outside the acceptable parties is a false positive."""
     from benchmarks.screening_queries import CATEGORIES
 
     out = {}
     for cat in (*CATEGORIES, "all"):
         sel = [r for r in rows if cat in ("all", r[0])]
-        tp = sum(1 for _, e, p in sel if e is not None and e in p)
-        fp = sum(len(p - {e}) for _, e, p in sel)
-        fn = sum(1 for _, e, p in sel if e is not None and e not in p)
+        tp = sum(1 for _, e, _, p in sel if e is not None and e in p)
+        fp = sum(len(p - ok - {e}) for _, e, ok, p in sel)
+        fn = sum(1 for _, e, _, p in sel if e is not None and e not in p)
         out[cat] = {
             "n": len(sel), "tp": tp, "fp": fp, "fn": fn,
             "precision": tp / (tp + fp) if tp + fp else None,
@@ -141,13 +142,13 @@ def main() -> int:
     screener = Screener(release)
     index_seconds = time.perf_counter() - started
     print(
-        f"release {release.version}: {len(screener.parties)} screenable parties, {len(screener._keys)} names; index {index_seconds:.2f}s"
+        f"release {release.version}: {len(screener.parties)} screenable parties, {len(screener._owners)} names; index {index_seconds:.2f}s"
     )
 
     labelled = labelled_queries(screener, args.per_category)
     queries = [item.query for item in labelled]
     hits = screener.screen(queries)
-    ours = [(i.category, i.expected, {h.party_id for h in hs if h.score >= DEFAULT_THRESHOLD and not h.excluded_by_identifier})
+    ours = [(i.category, i.expected, i.acceptable, {h.party_id for h in hs if h.score >= DEFAULT_THRESHOLD and not h.excluded_by_identifier})
             for i, hs in zip(labelled, hits)]  # fmt: skip
     results = {"engine": _metrics(ours)}
     names = [make_name(q.name) if q.name else None for q in queries]
@@ -155,7 +156,7 @@ def main() -> int:
     if not args.no_logic_v2:
         scores, _, _ = logic_v2_scores(queries, candidates, screener.parties)
         theirs = [
-            (i.category, i.expected, {screener.parties[c].party_id for c, s in zip(sorted(cands), sc) if s >= LV2_THRESHOLD})
+            (i.category, i.expected, i.acceptable, {screener.parties[c].party_id for c, s in zip(sorted(cands), sc) if s >= LV2_THRESHOLD})
             for i, cands, sc in zip(labelled, candidates, scores)
         ]  # fmt: skip
         results["logic-v2"] = _metrics(theirs)

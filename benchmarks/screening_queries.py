@@ -20,11 +20,13 @@ from stdnum.br import cnpj, cpf
 from fast_pipeline.core.text import fold
 from fast_pipeline.screening.engine import PartyEntry, Query, Screener
 from fast_pipeline.screening.identifiers import parse_tax_id
+from fast_pipeline.screening.names import make_name
 
 CATEGORIES = ("listed_as_written", "tax_id_alone", "not_listed", "namesake_other_id", "near_miss_firm")
 POSITIVE = frozenset({"listed_as_written", "tax_id_alone"})
+# Legal forms as customer files spell them otherwise (whole words at the end of a name only).
 _LEGAL = {"LTDA": "LIMITADA", "Ltda": "Limitada", "Co., Ltd.": "Company Limited", "CO., LTD.": "COMPANY LIMITED",
-          "S.A.": "SA", "S/A": "S.A.", "EIRELI": "", "- ME": "ME", " ME": ""}  # fmt: skip
+          "S.A.": "SA", "S/A": "S.A.", "EIRELI": "", "- ME": "ME", "ME": ""}  # fmt: skip
 _SYLLABLES = ("ba", "ce", "di", "fo", "gu", "la", "me", "ni", "po", "ru", "sa", "te", "vi", "xo", "zu", "ran", "tel")
 
 
@@ -33,6 +35,10 @@ class Labelled:
     category: str
     query: Query
     expected: str | None  # party_id, or None: must match nothing
+    # parties that are not wrong to match either: homonyms of the expected party (the same name, so a name
+    # alone cannot tell them apart), branches of its CNPJ root, and for a namesake, same-named parties that
+    # have no identifier of the query's scheme
+    acceptable: frozenset[str] = frozenset()
 
 
 def _pseudo_word(rng: random.Random) -> str:
@@ -65,8 +71,8 @@ def _as_written(party: PartyEntry, rng: random.Random) -> str:
         return f"{words[-1]}, {' '.join(words[:-1])}"
     if style == 2:
         for a, b in _LEGAL.items():
-            if a in text:
-                return text.replace(a, b).strip()
+            if text.endswith(" " + a):
+                return (text[: -len(a)] + b).strip()
         return text.title()
     if style == 3:
         words = text.split()
@@ -153,4 +159,23 @@ def labelled_queries(screener: Screener, per_category: int = 300, seed: int = 11
                 None,
             )
         )
-    return out
+    return [_with_acceptable(item, screener) for item in out]
+
+
+def _with_acceptable(item: Labelled, screener: Screener) -> Labelled:
+    parties = {p.party_id: p for p in screener.parties}
+    ok: set[str] = {item.expected} if item.expected else set()
+    query = item.query
+    if item.expected:
+        keys = {n.sorted_key for _, n in parties[item.expected].names}
+        ok |= {p.party_id for p in screener.parties if keys & {n.sorted_key for _, n in p.names}}
+    if query.tax_id is not None and query.tax_id.cnpj_root and item.expected:
+        ok |= {p.party_id for p in screener.parties if any(t.cnpj_root == query.tax_id.cnpj_root for t in p.tax_ids)}
+    if item.category == "namesake_other_id":
+        name = make_name(query.name)
+        ok |= {
+            p.party_id for p in screener.parties
+            if any(n.sorted_key == name.sorted_key for _, n in p.names)
+            and not any(t.scheme == query.tax_id.scheme for t in p.tax_ids)
+        }  # fmt: skip
+    return Labelled(item.category, item.query, item.expected, frozenset(ok))

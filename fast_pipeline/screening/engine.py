@@ -32,6 +32,7 @@ CHUNK = 2000
 NOT_SCREENED_KINDS = frozenset({"country_good", "region"})  # goods listings are exposures, not parties
 COUNTRY_BONUS, COUNTRY_PENALTY, KIND_PENALTY = 0.05, 0.15, 0.15
 CONFLICT_CAP = 0.35
+EXACT, RESEMBLES_CAP = 0.999, 0.7
 
 
 @dataclass
@@ -66,6 +67,8 @@ class Hit:
     matched_name: str
     reasons: list[str] = field(default_factory=list)
     excluded_by_identifier: bool = False  # a namesake whose valid identifier differs: shown, never a match
+    name_score: float | None = None
+    by_identifier: bool = False  # an equal identifier (or CNPJ root) decided the score
 
     @property
     def party_id(self) -> str:
@@ -182,7 +185,7 @@ class Screener:
             chunk = slice(start, min(start + CHUNK, len(queries)))
             chunk_queries, chunk_names = queries[chunk], names[chunk]
             for query, name, found in zip(chunk_queries, chunk_names, self.candidates(chunk_queries, chunk_names)):
-                hits = [self.scorer.score(query, name, self.parties[c]) for c in found]
+                hits = _rank_against_each_other([self.scorer.score(query, name, self.parties[c]) for c in found])
                 hits = [h for h in hits if h.score >= floor or h.excluded_by_identifier]
                 hits.sort(key=lambda h: (-h.score, h.party_id))
                 results.append(hits)
@@ -288,7 +291,28 @@ class Scorer:
             reasons.append(f"kind {query.kind} ≠ {party.kind}")
             score = max(0.0, score - KIND_PENALTY)
         excluded = conflict and best is not None and best.score >= REPORTING_FLOOR
-        return Hit(party, round(score, 4), best_text, reasons, excluded_by_identifier=excluded)
+        return Hit(
+            party,
+            round(score, 4),
+            best_text,
+            reasons,
+            excluded_by_identifier=excluded,
+            name_score=best.score if best is not None else None,
+            by_identifier=id_score is not None,
+        )
+
+
+def _rank_against_each_other(hits: list[Hit]) -> list[Hit]:
+    """When one listed party's name equals the counterparty's, a party whose name only resembles it (an
+    extra or another distinctive word: "Xinjiang Huafu Hengfeng Cotton" beside "Xinjiang Huafu Cotton") is
+    another firm the list names separately: it stays a candidate but below any threshold."""
+    if not any(h.name_score is not None and h.name_score >= EXACT and not h.excluded_by_identifier for h in hits):
+        return hits
+    for h in hits:
+        if not h.by_identifier and h.name_score is not None and h.name_score < EXACT and h.score > RESEMBLES_CAP:
+            h.score = RESEMBLES_CAP
+            h.reasons.append("another listed party's name equals the counterparty's: this one only resembles it")
+    return hits
 
 
 def _deletions(token: str) -> set[str]:
