@@ -61,6 +61,10 @@ def _flat(value) -> object:
     return value
 
 
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
 def _text_cell(value) -> object:
     flat = _flat(value)
     return csv_cell(flat) if isinstance(flat, str) else flat
@@ -77,6 +81,8 @@ class RowWriter:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = path.with_name(path.name + ".part")
         self._file = self._csv = self._book = self._sheet = None
+        # Rows share their actions and exposures lists (engine evidence cache): each is serialised once.
+        self._text: dict[int, tuple[object, str]] = {}
 
     def __enter__(self) -> RowWriter:
         if self.fmt == "xlsx":
@@ -92,13 +98,22 @@ class RowWriter:
                 self._csv.writerow(self.columns)
         return self
 
+    def _once(self, value, render) -> str:
+        if not isinstance(value, list | dict) or not value:
+            return render(value)
+        found = self._text.get(id(value))
+        if found is None or found[0] is not value:
+            found = self._text[id(value)] = (value, render(value))
+        return found[1]
+
     def write(self, row: dict) -> None:
         if self.fmt == "jsonl":
-            self._file.write(json.dumps({c: row.get(c) for c in self.columns}, ensure_ascii=False, default=str) + "\n")
+            cells = (f"{json.dumps(c)}: {self._once(row.get(c), _json)}" for c in self.columns)
+            self._file.write("{" + ", ".join(cells) + "}\n")
         elif self.fmt == "csv":
-            self._csv.writerow([_text_cell(row.get(c)) for c in self.columns])
+            self._csv.writerow([self._once(row.get(c), _text_cell) for c in self.columns])
         else:
-            self._sheet.append([_text_cell(row.get(c)) for c in self.columns])
+            self._sheet.append([self._once(row.get(c), _text_cell) for c in self.columns])
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if self._book is not None:
