@@ -217,3 +217,15 @@ def test_screen_eval(screen_cli, capsys, tmp_path):
     assert code == 0
     assert "4 labelled pairs; word weights from the release's names" in stdout
     assert "precision 1.000  recall 1.000  F1 1.000" in stdout
+
+
+def test_a_firm_that_only_resembles_an_exactly_named_one_is_not_a_match(screen_cli, capsys, tmp_path):
+    """UFLPA lists Xinjiang Huafu Cotton Industry Group and, separately, Xinjiang Huafu Hengfeng Cotton
+    Industry: a counterparty named as the first matches it alone."""
+    src = _write(tmp_path / "in.csv", "id,name\nh1,Xinjiang Huafu Cotton Industry Group Company Limited\n")
+    out = tmp_path / "out.jsonl"
+    assert screen_cli(capsys, "screen", src, "-o", out)[0] == 0
+    rows = {r["party_id"]: r for r in _rows(out)}
+    assert _matches(_rows(out))["h1"] == {"pty-87d3fcdde61e5d21"}
+    assert rows["pty-6818042f9f489f6b"]["is_match"] is False
+    assert "only resembles it" in rows["pty-6818042f9f489f6b"]["match_reasons"][-1]
