@@ -270,6 +270,24 @@ def cmd_diff(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_screen(args, settings: Settings) -> int:
+    from fast_pipeline.screening.cli import screen
+
+    return screen(args, settings)
+
+
+def cmd_screen_decide(args, settings: Settings) -> int:
+    from fast_pipeline.screening.cli import screen_decide
+
+    return screen_decide(args, settings)
+
+
+def cmd_screen_eval(args, settings: Settings) -> int:
+    from fast_pipeline.screening.cli import screen_eval
+
+    return screen_eval(args, settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fast-pipeline", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -307,6 +325,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("new", metavar="V2", help="the later release")
     d.add_argument("--json", action="store_true", help="print the machine-readable changes (as changes.json)")
     d.set_defaults(func=cmd_diff)
+    from fast_pipeline.screening.cli import add_commands
+
+    add_commands(sub, screen=cmd_screen, decide=cmd_screen_decide, evaluate=cmd_screen_eval)
     return parser
 
 

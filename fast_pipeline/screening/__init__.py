@@ -1,0 +1,7 @@
+"""The screening engine: counterparty files in, explained matches and exposures out.
+
+One engine (`engine.Screener`) serves the batch command, `screen-eval` and the HTTP service; it reads a
+release's files (`release_reader`), never the warehouse's internals.
+"""
+
+ENGINE_VERSION = "1"

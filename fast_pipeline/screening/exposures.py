@@ -1,0 +1,110 @@
+"""Exposures: what the lists say about a counterparty's country and goods, whoever the counterparty is.
+
+DOL's List of Goods (child or forced labour), the EO 13126 list and CBP's Withhold Release Orders and
+Findings name a country and a good. A counterparty with a country gets every such finding on that country;
+with goods as well (free text or an HS code), only those on its goods. Words are compared folded and
+singular ("Cattle" / "cattle", "bricks" / "brick"); an HS code matches a finding's HS code by prefix.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from fast_pipeline.core.text import fold
+from fast_pipeline.screening.history import History
+
+EXPOSURE_SOURCES = frozenset({"us_dol_ilab", "us_dol_eo13126", "us_cbp_wro"})
+_STOP = frozenset({"and", "or", "of", "de", "do", "da", "e", "the", "products", "produtos", "other"})
+
+
+@dataclass(frozen=True)
+class Exposure:
+    action_id: str
+    source_id: str
+    action_type: str
+    country: str
+    goods: str | None
+    labour: str | None
+    legal_basis: str | None
+    source_url: str | None
+
+    def as_dict(self) -> dict:
+        """The exposure as the output lists it (the country is the counterparty's own; no empty fields)."""
+        return {k: v for k in self.__dataclass_fields__ if k != "country" and (v := getattr(self, k)) is not None}
+
+
+def _words(text: str | None) -> set[str]:
+    out = set()
+    for w in fold(text or "").split():
+        if w in _STOP or len(w) < 3:
+            continue
+        out.add(w[:-3] + "y" if w.endswith("ies") else w[:-1] if w.endswith("s") and not w.endswith("ss") else w)
+    return out
+
+
+def _labour(action: dict) -> str | None:
+    details = action.get("details")
+    if isinstance(details, str):
+        try:
+            details = json.loads(details)
+        except ValueError:
+            details = None
+    if not isinstance(details, dict):
+        return None
+    if details.get("exploitation"):
+        return str(details["exploitation"])
+    kinds = [
+        label
+        for key, label in (
+            ("forced_labor", "forced labour"),
+            ("child_labor", "child labour"),
+            ("forced_child_labor", "forced child labour"),
+        )
+        if details.get(key)
+    ]
+    return ", ".join(kinds) or None
+
+
+class ExposureIndex:
+    def __init__(self, history: History, as_of: date | None = None):
+        self._by_country: dict[str, list[tuple[Exposure, set[str], str | None]]] = defaultdict(list)
+        for action_id, a in history.actions.items():
+            if a["source_id"] not in EXPOSURE_SOURCES or not a["party_country"]:
+                continue
+            if not history.in_force(action_id, as_of):
+                continue
+            exposure = Exposure(
+                action_id=action_id,
+                source_id=a["source_id"],
+                action_type=a["action_type"],
+                country=a["party_country"],
+                goods=a["goods"],
+                labour=_labour(a),
+                legal_basis=a["legal_basis"],
+                source_url=a["source_url"],
+            )
+            hs = a["sector_code"] if (a["sector_scheme"] or "").upper().startswith("HS") else None
+            self._by_country[a["party_country"]].append((exposure, _words(a["goods"]), hs))
+        for items in self._by_country.values():
+            items.sort(key=lambda x: (x[0].source_id, x[0].goods or "", x[0].action_id))
+
+    def exposures(self, country: str | None, goods: str | None = None) -> list[Exposure]:
+        if not country:
+            return []
+        items = self._by_country.get(country, [])
+        if not goods:
+            return [e for e, _, _ in items]
+        codes = re.findall(r"\d{4,10}", goods.replace(".", ""))
+        words = _words(re.sub(r"\d", " ", goods))
+        out = []
+        for exposure, action_words, hs in items:
+            by_code = hs is not None and any(
+                re.sub(r"\D", "", hs).startswith(c[:6]) or c.startswith(re.sub(r"\D", "", hs)) for c in codes
+            )
+            if by_code or (words & action_words):
+                out.append(exposure)
+        return out
