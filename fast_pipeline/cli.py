@@ -257,8 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env()
     try:
+        settings = Settings.from_env()  # every FAST_* variable is checked here, before any work
         return args.func(args, settings)
     except PipelineError as exc:
         print(f"error: {exc.message}", file=sys.stderr)

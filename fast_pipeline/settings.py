@@ -4,6 +4,7 @@
 |---|---|---|
 | FAST_DATA_DIR | `<repo>/data` | runtime outputs: archive, cache, warehouse, releases, Dagster instance |
 | FAST_DUCKDB_PATH | `$FAST_DATA_DIR/warehouse.duckdb` | the embedded warehouse |
+| FAST_DAGSTER_STORAGE_URL | unset (SQLite under DAGSTER_HOME) | Dagster's runs, events, schedules on PostgreSQL (docs/deploy.md) |
 | FAST_SOURCE_MIRROR | unset | replay `DIR/<source_id>/<edition>/<file>` instead of the network |
 | DAGSTER_HOME | `$FAST_DATA_DIR/dagster` | the Dagster instance (read once, when settings are built) |
 | FAST_HTTP_USER_AGENT, FAST_HTTP_CONNECT_TIMEOUT, FAST_HTTP_READ_TIMEOUT, FAST_HTTP_RETRIES, FAST_HTTP_BACKOFF, FAST_HTTP_MAX_BYTES | see HttpSettings | acquisition |
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from fast_pipeline.core.http import HttpSettings
+from fast_pipeline.dagster_storage import storage_url_from_env
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -48,6 +50,7 @@ class Settings:
     duckdb_path: Path
     mirror: Path | None = None
     http: HttpSettings = field(default_factory=HttpSettings)
+    dagster_storage_url: str | None = None  # PostgreSQL for Dagster's storage; None: SQLite in the instance
     instance_dir: Path | None = None  # the Dagster instance; None: <data_dir>/dagster
 
     @classmethod
@@ -59,6 +62,7 @@ class Settings:
             duckdb_path=_env_path("FAST_DUCKDB_PATH", data_dir / "warehouse.duckdb"),
             mirror=Path(mirror).expanduser().resolve() if mirror else None,
             http=_http_from_env(),
+            dagster_storage_url=storage_url_from_env(),
             instance_dir=_env_path("DAGSTER_HOME", data_dir / "dagster"),
         )
 

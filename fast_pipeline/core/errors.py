@@ -44,3 +44,13 @@ class ParseError(PipelineError):
 
 class ValidationError(PipelineError):
     """A parsed or canonical table broke its schema."""
+
+
+class ConfigError(PipelineError):
+    """A setting (an environment variable, a path) that the pipeline cannot run with; `file` names it."""
+
+    def __init__(self, setting: str, reason: str, *_ignored):
+        super().__init__(None, setting, reason)
+
+    def __reduce__(self):
+        return (self.__class__, (self.file, self.reason))
