@@ -1,9 +1,10 @@
 """A throwaway PostgreSQL cluster for tests: a real server, not a mock.
 
 `initdb` into a fresh temporary directory, the server on 127.0.0.1 and a free port, its unix socket in that
-directory, trust authentication, `fsync` off; stopped (immediate) and removed on `stop()`. PostgreSQL refuses
-to run as root, and CI runs as root: then every server command runs as the `postgres` system user (which the
-Debian package creates) through `setpriv`, and the directory is handed to that user.
+directory, trust authentication, `fsync` off; stopped (immediate) and removed on `stop()`, or at interpreter
+exit if nothing called it. PostgreSQL refuses to run as root, and CI runs as root: then every server command
+runs as the `postgres` system user (which the Debian package creates) through `setpriv`, and the directory is
+handed to that user.
 
 `PostgresCluster.unavailable()` says why no cluster can be started here (binaries or user missing), so a
 fixture can skip with that reason instead of passing silently.
@@ -11,6 +12,7 @@ fixture can skip with that reason instead of passing silently.
 
 from __future__ import annotations
 
+import atexit
 import os
 import pwd
 import shutil
@@ -74,6 +76,7 @@ class PostgresCluster:
         if reason:
             raise RuntimeError(reason)
         self.root = Path(tempfile.mkdtemp(prefix="fast-pg-"))
+        atexit.register(self.stop)  # pg_ctl detaches the server: stop it even if no fixture teardown runs
         self.socket_dir.mkdir()
         if os.geteuid() == 0:
             user = pwd.getpwnam(SERVICE_USER)
@@ -112,6 +115,7 @@ class PostgresCluster:
             )
         shutil.rmtree(self.root, ignore_errors=True)
         self.root = None
+        atexit.unregister(self.stop)
 
     def create_database(self) -> str:
         """A fresh, empty database; its URL. Each test gets its own, so tests never see each other's rows."""
