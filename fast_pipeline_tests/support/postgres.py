@@ -33,6 +33,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _parent_dir() -> str:
+    """Where the cluster's directory goes: $TMPDIR, unless the postgres user could not reach it (as root)."""
+    parent = Path(tempfile.gettempdir()).resolve()
+    if os.geteuid() != 0:
+        return str(parent)
+    reachable = all(p.stat().st_mode & 0o001 for p in (parent, *parent.parents))
+    return str(parent) if reachable else "/tmp"
+
+
 class PostgresCluster:
     """One server in its own directory. Use as a context manager, or `start()` then `stop()`."""
 
@@ -75,7 +84,7 @@ class PostgresCluster:
         reason = self.unavailable(self.bin_dir)
         if reason:
             raise RuntimeError(reason)
-        self.root = Path(tempfile.mkdtemp(prefix="fast-pg-"))
+        self.root = Path(tempfile.mkdtemp(prefix="fast-pg-", dir=_parent_dir()))
         atexit.register(self.stop)  # pg_ctl detaches the server: stop it even if no fixture teardown runs
         self.socket_dir.mkdir()
         if os.geteuid() == 0:
