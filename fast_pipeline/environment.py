@@ -6,6 +6,7 @@ import os
 from dataclasses import asdict
 from pathlib import Path
 
+from fast_pipeline import dagster_storage
 from fast_pipeline.settings import DBT_PROJECT_DIR, Settings
 
 GENERATED_MARK = "# Written by fast-pipeline."
@@ -20,21 +21,35 @@ run_coordinator:
   module: dagster.core.run_coordinator
   class: QueuedRunCoordinator
   config:
-    max_concurrent_runs: 1  # the embedded DuckDB has one writer at a time
+    # One run at a time whichever storage Dagster uses: the embedded DuckDB warehouse has one writer.
+    max_concurrent_runs: 1
 """
+
+
+def dagster_yaml(settings: Settings) -> str:
+    """The instance configuration: the base above, plus Postgres storage when FAST_DAGSTER_STORAGE_URL is set."""
+    return DAGSTER_YAML + (dagster_storage.STORAGE_YAML if settings.dagster_storage_url else "")
+
 
 DBT_INPUTS = ("models", "macros", "tests", "seeds", "dbt_project.yml", "profiles.yml")
 
 
 def prepare_environment(settings: Settings) -> None:
     """Export what Dagster and dbt read from the environment, before either is imported."""
+    if settings.dagster_storage_url:  # before anything is written: a server that is down is one line
+        dagster_storage.check_reachable(settings.dagster_storage_url)
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     current = config.read_text(encoding="utf-8") if config.exists() else None
-    if current is None or (current.startswith(GENERATED_MARK) and current != DAGSTER_YAML):
-        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    wanted = dagster_yaml(settings)
+    if current is None or (current.startswith(GENERATED_MARK) and current != wanted):
+        config.write_text(wanted, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
+    if settings.dagster_storage_url:  # dagster.yaml names the variable; every process must have it
+        os.environ[dagster_storage.ENV] = settings.dagster_storage_url
+    else:
+        os.environ.pop(dagster_storage.ENV, None)
     # In-process Dagster runs build their resources from the environment: hand them these settings.
     os.environ["FAST_DATA_DIR"] = str(settings.data_dir)
     os.environ["FAST_DUCKDB_PATH"] = str(settings.duckdb_path)

@@ -4,6 +4,7 @@
 |---|---|---|
 | FAST_DATA_DIR | `<repo>/data` | runtime outputs: archive, cache, warehouse, releases, Dagster instance |
 | FAST_DUCKDB_PATH | `$FAST_DATA_DIR/warehouse.duckdb` | the embedded warehouse |
+| FAST_DAGSTER_STORAGE_URL | unset (SQLite under DAGSTER_HOME) | Dagster's runs, events, schedules on PostgreSQL (docs/deploy.md) |
 | FAST_SOURCE_MIRROR | unset | replay `DIR/<source_id>/<edition>/<file>` instead of the network |
 | FAST_LOCK_WAIT | 10 | seconds a writer (`build`, `verify`) waits for another to release the data directory |
 | DAGSTER_HOME | `$FAST_DATA_DIR/dagster` | the Dagster instance (read once, when settings are built) |
@@ -23,6 +24,7 @@ from pathlib import Path
 from fast_pipeline.core.errors import ConfigError
 from fast_pipeline.core.http import HttpSettings
 from fast_pipeline.core.locks import DEFAULT_WAIT
+from fast_pipeline.dagster_storage import storage_url_from_env
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -82,6 +84,7 @@ class Settings:
     duckdb_path: Path
     mirror: Path | None = None
     http: HttpSettings = field(default_factory=HttpSettings)
+    dagster_storage_url: str | None = None  # PostgreSQL for Dagster's storage; None: SQLite in the instance
     instance_dir: Path | None = None  # the Dagster instance; None: <data_dir>/dagster
     lock_wait: float = DEFAULT_WAIT  # core.locks: how long a second writer waits
 
@@ -94,6 +97,7 @@ class Settings:
             duckdb_path=_env_path("FAST_DUCKDB_PATH", data_dir / "warehouse.duckdb"),
             mirror=Path(mirror).expanduser().resolve() if mirror else None,
             http=_http_from_env(),
+            dagster_storage_url=storage_url_from_env(),
             instance_dir=_env_path("DAGSTER_HOME", data_dir / "dagster"),
             lock_wait=_lock_wait_from_env(),
         )

@@ -42,6 +42,7 @@ SLOW = (
     "orchestration/test_quarantine.py",
     "orchestration/test_ui_after_cli_build.py",
     "orchestration/test_each_edition.py",
+    "postgres/test_cli_build_on_postgres.py",
     "release/",
     "resolution/test_dbt_models.py",
     "resolution/test_real_editions.py",

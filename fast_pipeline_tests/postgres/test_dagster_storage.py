@@ -1,0 +1,106 @@
+"""FAST_DAGSTER_STORAGE_URL: the instance that prepare_environment writes keeps runs, events and schedules on
+PostgreSQL; without it, SQLite under the instance directory as before. Bad URLs are one line naming the
+variable."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import pytest
+import yaml
+from dagster import DagsterInstance
+from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage, PostgresScheduleStorage
+
+from fast_pipeline.cli import main
+from fast_pipeline.core.errors import ConfigError
+from fast_pipeline.dagster_storage import ENV, check_url
+from fast_pipeline.environment import prepare_environment
+from fast_pipeline.settings import Settings
+
+
+def _settings(tmp_path, url: str | None) -> Settings:
+    return Settings(data_dir=tmp_path, duckdb_path=tmp_path / "warehouse.duckdb", dagster_storage_url=url)
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # closed again when this returns: nothing listens there
+
+
+def test_instance_keeps_runs_events_and_schedules_on_postgres(tmp_path, postgres_url, restore_environ):
+    settings = _settings(tmp_path, postgres_url)
+    prepare_environment(settings)
+    written = (settings.dagster_home / "dagster.yaml").read_text(encoding="utf-8")
+    assert yaml.safe_load(written)["storage"] == {"postgres": {"postgres_url": {"env": ENV}}}
+    assert postgres_url not in written  # the URL (and any password in it) stays in the environment
+    assert os.environ[ENV] == postgres_url
+    with DagsterInstance.from_config(str(settings.dagster_home)) as instance:
+        assert isinstance(instance.run_storage, PostgresRunStorage)
+        assert isinstance(instance.event_log_storage, PostgresEventLogStorage)
+        assert isinstance(instance.schedule_storage, PostgresScheduleStorage)
+        assert instance.run_coordinator.get_run_queue_config().max_concurrent_runs == 1  # DuckDB: one writer
+        instance.add_dynamic_partitions("editions", ["2014-11"])
+    with DagsterInstance.from_config(str(settings.dagster_home)) as again:
+        assert again.get_dynamic_partitions("editions") == ["2014-11"]
+    assert list(settings.dagster_home.rglob("*.db")) == []  # nothing went to SQLite
+
+
+def test_without_the_url_the_instance_stays_on_sqlite(tmp_path, postgres_url, restore_environ):
+    prepare_environment(_settings(tmp_path, postgres_url))
+    settings = _settings(tmp_path, None)
+    prepare_environment(settings)  # the generated file follows the setting back
+    assert "storage" not in yaml.safe_load((settings.dagster_home / "dagster.yaml").read_text(encoding="utf-8"))
+    assert ENV not in os.environ
+    with DagsterInstance.from_config(str(settings.dagster_home)) as instance:
+        assert type(instance.run_storage).__name__ == "SqliteRunStorage"
+
+
+def test_url_comes_from_the_environment(monkeypatch, postgres_url):
+    monkeypatch.setenv(ENV, postgres_url)
+    assert Settings.from_env().dagster_storage_url == postgres_url
+    monkeypatch.setenv(ENV, "  ")
+    assert Settings.from_env().dagster_storage_url is None
+
+
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("not a url", "not a database URL"),
+        ("mysql://u:secret@db/dagster", "must be a PostgreSQL URL"),
+        ("sqlite:///dagster.db", "must be a PostgreSQL URL"),
+        ("postgresql://u:secret@db:5432/", "names no database"),
+        ("postgresql:///dagster", "names no host"),
+        ("postgresql://u:secret@db:port/dagster", "the port is not a number"),
+    ],
+)
+def test_malformed_url_is_one_line_naming_the_variable(url, reason, monkeypatch, capsys, tmp_path):
+    with pytest.raises(ConfigError, match=reason) as raised:
+        check_url(url)
+    assert "secret" not in raised.value.message  # a password is never echoed
+    monkeypatch.setenv("FAST_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv(ENV, url)
+    assert main(["prepare"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {ENV}: ") and reason in err[0], err
+    assert not (tmp_path / "dagster").exists()  # nothing was written
+
+
+def test_unreachable_server_is_one_line_naming_the_variable(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("FAST_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv(ENV, f"postgresql://u:secret@127.0.0.1:{_closed_port()}/dagster")
+    assert main(["prepare"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith(f"error: {ENV}: cannot connect to postgresql://u:***@127.0.0.1:"), err
+    assert "Connection refused" in err[0] and "secret" not in err[0]
+
+
+def test_missing_database_is_one_line_naming_the_variable(monkeypatch, capsys, tmp_path, postgres_cluster):
+    monkeypatch.setenv("FAST_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv(ENV, postgres_cluster.url("no_such_database"))
+    assert main(["prepare"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {ENV}: cannot connect to "), err
+    assert 'database "no_such_database" does not exist' in err[0]
