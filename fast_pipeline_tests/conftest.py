@@ -46,6 +46,7 @@ SLOW = (
     "resolution/test_dbt_models.py",
     "resolution/test_real_editions.py",
     "screening/test_screen_real_release.py",
+    "service/",
 )
 
 
