@@ -58,25 +58,28 @@ class BodyLimit:
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > cap:
             return await _send_error(send, 413, f"request body over {cap} bytes")
-        seen = 0
+        seen, answered = 0, False
 
-        async def limited():
-            nonlocal seen
+        async def guarded_send(message):
+            if not answered:
+                await send(message)
+
+        async def limited():  # a body without Content-Length (chunked) is counted as it arrives
+            nonlocal seen, answered
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > cap:
-                    raise _TooLarge(cap)
+                if seen > cap and not answered:
+                    answered = True
+                    await _send_error(send, 413, f"request body over {cap} bytes")
+                    return {"type": "http.disconnect"}
             return message
 
         try:
-            await self.app(scope, limited, send)
-        except _TooLarge as exc:
-            await _send_error(send, 413, f"request body over {exc.args[0]} bytes")
-
-
-class _TooLarge(Exception):
-    pass
+            await self.app(scope, limited, guarded_send)
+        except Exception:
+            if not answered:
+                raise
 
 
 class ApiKey:

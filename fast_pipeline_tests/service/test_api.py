@@ -174,6 +174,9 @@ def test_every_client_error_is_4xx_json_saying_what_was_wrong(service):
     _error(match(service, many), 413, "101 queries", "100")
     big = {"q": {"schema": "Company", "properties": {"name": ["x" * (2 << 20)]}}}
     _error(match(service, big), 413, "bytes")
+    chunks = (b'{"queries": {"q": {"schema": "Company", "properties": {"name": ["' + b"x" * 4096 for _ in range(300))
+    chunked = service.post("/match/default", data=chunks, headers={"content-type": "application/json"})
+    _error(chunked, 413, "bytes")  # no Content-Length: counted as it arrives
     _error(service.get("/search"), 422, "q")
     _error(service.get("/search", params={"q": "acme", "schema": "Spaceship"}), 400, "Spaceship")
     _error(service.get("/entities/pty-0000000000000000"), 404, "pty-0000000000000000")
