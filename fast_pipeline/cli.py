@@ -288,6 +288,12 @@ def cmd_screen_eval(args, settings: Settings) -> int:
     return screen_eval(args, settings)
 
 
+def cmd_serve(args, settings: Settings) -> int:
+    from fast_pipeline.service.cli import serve
+
+    return serve(args, settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fast-pipeline", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -328,6 +334,9 @@ def build_parser() -> argparse.ArgumentParser:
     from fast_pipeline.screening.cli import add_commands
 
     add_commands(sub, screen=cmd_screen, decide=cmd_screen_decide, evaluate=cmd_screen_eval)
+    from fast_pipeline.service.cli import add_command as add_serve
+
+    add_serve(sub, cmd_serve)
     return parser
 
 

@@ -49,6 +49,7 @@ SLOW = (
     "sources/no_nbim_exclusions/test_history_build.py",
     "sources/br_mte_ceac/test_build.py",
     "screening/test_screen_real_release.py",
+    "service/",
 )
 
 
