@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fast_pipeline.core.canonical import conform, to_json_list, to_json_object
-from fast_pipeline.core.ids import action_id, stable_id
+from fast_pipeline.core.canonical import conform, to_json_object
+from fast_pipeline.core.ids import action_id
 from fast_pipeline.core.source import SourceMetadata
-from fast_pipeline.sources.br_mte_lista_suja.normalise import PARTY_KINDS, SCHEMES, natural_keys
+from fast_pipeline.sources.br_mte_lista_suja.normalise import employer_fields, natural_keys
 
 
 def normalise_rows(parsed: pd.DataFrame, edition: str, edition_date: str | None, meta: SourceMetadata) -> pd.DataFrame:
     sid = meta.source_id
     rows = []
     for key, rec in zip(natural_keys(parsed), parsed.to_dict("records")):
-        scheme = SCHEMES[rec["tax_id_type"]]
         rows.append(
             {
                 "action_id": action_id(sid, key),
@@ -31,15 +30,7 @@ def normalise_rows(parsed: pd.DataFrame, edition: str, edition_date: str | None,
                 "authority": meta.authority,
                 "jurisdiction": meta.jurisdiction,
                 "legal_basis": meta.extra["legal_basis"],
-                "party_record_id": stable_id("party", sid, scheme, rec["tax_id"]),
-                "party_name": rec["employer_name"],
-                "party_kind": PARTY_KINDS[rec["tax_id_type"]],
-                "party_identifiers": to_json_list([{"scheme": scheme, "value": rec["tax_id"]}]),
-                "party_country": "BR",
-                "party_address": rec["establishment"],
-                "sector_code": rec["cnae"],
-                "sector_scheme": "CNAE" if rec["cnae"] else None,
-                "workers_affected": None if pd.isna(rec["workers_affected"]) else int(rec["workers_affected"]),
+                **employer_fields(sid, rec),
                 "status_raw": None,
                 "status": "active",
                 "action_date": rec["decision_date"],

@@ -46,6 +46,22 @@ def authority_on(day: str | None, metadata: SourceMetadata) -> str:
     return name
 
 
+def employer_fields(source_id: str, rec: dict) -> dict:
+    """The employer's canonical party fields, the same on the lista suja and the CEAC (one row layout)."""
+    scheme = SCHEMES[rec["tax_id_type"]]
+    return {
+        "party_record_id": stable_id("party", source_id, scheme, rec["tax_id"]),
+        "party_name": rec["employer_name"],
+        "party_kind": PARTY_KINDS[rec["tax_id_type"]],
+        "party_identifiers": to_json_list([{"scheme": scheme, "value": rec["tax_id"]}]),
+        "party_country": "BR",
+        "party_address": rec["establishment"],
+        "sector_code": rec["cnae"],
+        "sector_scheme": "CNAE" if rec["cnae"] else None,
+        "workers_affected": None if pd.isna(rec["workers_affected"]) else int(rec["workers_affected"]),
+    }
+
+
 def natural_keys(parsed: pd.DataFrame) -> pd.Series:
     place = parsed["establishment"].map(lambda s: fold(s).replace(" ", ""))
     year = parsed["fiscal_year"].map(lambda y: "" if pd.isna(y) else str(int(y)))
@@ -70,7 +86,6 @@ def normalise_rows(
         for period in periods:  # "03/04/2020 a 11/02/2022 (I) e 11/02/2022 (II)": listed, then an agreement
             if "section" in period:
                 period["action_type"] = ACTION_TYPES[period["section"]]
-        scheme = SCHEMES[rec["tax_id_type"]]
         footnote = {"mark": rec["footnote_mark"], "text": rec["footnote_text"]} if rec["footnote_mark"] else None
         rows.append(
             {
@@ -83,15 +98,7 @@ def normalise_rows(
                 "authority": authority,
                 "jurisdiction": metadata.jurisdiction,
                 "legal_basis": rec["legal_basis"],
-                "party_record_id": stable_id("party", sid, scheme, rec["tax_id"]),
-                "party_name": rec["employer_name"],
-                "party_kind": PARTY_KINDS[rec["tax_id_type"]],
-                "party_identifiers": to_json_list([{"scheme": scheme, "value": rec["tax_id"]}]),
-                "party_country": "BR",
-                "party_address": rec["establishment"],
-                "sector_code": rec["cnae"],
-                "sector_scheme": "CNAE" if rec["cnae"] else None,
-                "workers_affected": None if pd.isna(rec["workers_affected"]) else int(rec["workers_affected"]),
+                **employer_fields(sid, rec),
                 "status_raw": f"Section {rec['section']}",
                 "status": "active",
                 "action_date": rec["decision_date"],
