@@ -35,12 +35,30 @@ STATIC = Path(__file__).with_name("static")
 
 class EntityQuery(BaseModel):
     model_config = ConfigDict(extra="allow")
-    schema_: str = Field(alias="schema", description="FollowTheMoney schema: Person, Company, LegalEntity, ...")
+    # a plain string, so an unknown schema gets a 400 naming the known ones; the document lists them
+    schema_: str = Field(
+        alias="schema", description="FollowTheMoney schema", json_schema_extra={"enum": list(yente.QUERY_SCHEMATA)}
+    )
     properties: dict[str, list[str] | str] = Field(default_factory=dict)
 
 
 class MatchRequest(BaseModel):
     queries: dict[str, EntityQuery] = Field(description="queries keyed by the client's own IDs")
+
+
+class ErrorBody(BaseModel):
+    detail: str = Field(description="what was wrong with the request")
+
+
+def _errors(*codes: int) -> dict:
+    """The error answers a route documents (every 4xx body is an `ErrorBody`; 422 replaces FastAPI's own)."""
+    why = {
+        400: "a value the engine cannot use (unknown algorithm or schema, invalid tax ID, a query with no name)",
+        404: "no such dataset or party",
+        413: "body, batch, upload or rows over their caps",
+        422: "the request does not match this document",
+    }
+    return {code: {"model": ErrorBody, "description": why[code]} for code in codes}
 
 
 class BodyLimit:
@@ -152,7 +170,7 @@ def create_app(holder: ReleaseHolder, api_key: str | None = None) -> FastAPI:
             "datasets": sorted(served.source_ids),
         }
 
-    @app.post("/match/{dataset}")
+    @app.post("/match/{dataset}", responses=_errors(400, 404, 413, 422))
     def match(
         dataset: str,
         body: MatchRequest,
@@ -183,10 +201,10 @@ def create_app(holder: ReleaseHolder, api_key: str | None = None) -> FastAPI:
             }
         return {"responses": responses, "limit": limit, "release": served.version}
 
-    @app.get("/search")
+    @app.get("/search", responses=_errors(400, 422))
     def search(
         q: Annotated[str, Query(min_length=1, max_length=300)],
-        schema: str | None = None,
+        schema: Annotated[str | None, Query(json_schema_extra={"enum": list(yente.QUERY_SCHEMATA)})] = None,
         countries: Annotated[list[str] | None, Query()] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
     ) -> dict:
@@ -197,7 +215,7 @@ def create_app(holder: ReleaseHolder, api_key: str | None = None) -> FastAPI:
             if schema not in yente.QUERY_SCHEMATA:
                 raise HTTPException(400, f"unknown schema {schema!r} (known: {', '.join(yente.QUERY_SCHEMATA)})")
             kind = yente.QUERY_SCHEMATA[schema]
-        wanted = {c.strip().upper() for value in countries or [] for c in value.split(",") if c.strip()}
+        wanted = _country_codes(countries or [])
         try:
             tax_id = yente.parse_tax_id(q)
         except yente.InvalidTaxId:
@@ -214,7 +232,7 @@ def create_app(holder: ReleaseHolder, api_key: str | None = None) -> FastAPI:
             "release": served.version,
         }
 
-    @app.get("/entities/{party_id}")
+    @app.get("/entities/{party_id}", responses={**_errors(404, 422), 308: {"description": "a superseded ID"}})
     def entity(party_id: str):
         """The party, every action with its history and provenance; a superseded ID redirects."""
         served = holder.current
@@ -236,7 +254,11 @@ def create_app(holder: ReleaseHolder, api_key: str | None = None) -> FastAPI:
             "superseded_ids": sorted(old for old, new in served.redirects.items() if new == party_id),
         }
 
-    @app.post("/screen")
+    @app.post(
+        "/screen",
+        response_class=FileResponse,
+        responses={200: {"content": {"text/csv": {}}, "description": "the screened CSV"}, **_errors(400, 413, 422)},
+    )
     def screen_upload(file: Annotated[UploadFile, File(description="a counterparty CSV or XLSX")]):
         """The batch screen on an uploaded file; returns the output CSV."""
         from fast_pipeline.screening.counterparties import CounterpartyFileError
@@ -311,6 +333,21 @@ def _action(served: Served, action_id: str) -> dict:
             for c in served.changes.get(action_id, [])
         ],
     }
+
+
+def _country_codes(values: list[str]) -> set[str]:
+    """ISO alpha-2 codes from `countries=BR,CN&countries=us` (codes or names); an unknown one is a 400, not an
+    empty result."""
+    from fast_pipeline.screening.counterparties import country_code
+
+    codes = set()
+    for raw in (c.strip() for value in values for c in value.split(",")):
+        if raw:
+            code = country_code(raw)
+            if code is None:
+                raise HTTPException(400, f"unknown country {raw!r} (an ISO 3166 code such as BR, CN or US)")
+            codes.add(code)
+    return codes
 
 
 def _iso(value) -> str | None:
