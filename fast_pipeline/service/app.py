@@ -205,7 +205,10 @@ def create_app(holder: ReleaseHolder, api_key: str | None = None) -> FastAPI:
     def search(
         q: Annotated[str, Query(min_length=1, max_length=300)],
         schema: Annotated[str | None, Query(json_schema_extra={"enum": list(yente.QUERY_SCHEMATA)})] = None,
-        countries: Annotated[list[str] | None, Query()] = None,
+        countries: Annotated[
+            list[Annotated[str, Field(min_length=1)]] | None,
+            Query(description="ISO 3166 codes, repeated or comma-separated"),
+        ] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
     ) -> dict:
         """Names, aliases and identifiers: the engine's blocking and scores, reported from its floor up."""

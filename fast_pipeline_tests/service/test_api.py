@@ -180,6 +180,7 @@ def test_every_client_error_is_4xx_json_saying_what_was_wrong(service):
     _error(service.get("/search"), 422, "q")
     _error(service.get("/search", params={"q": "acme", "schema": "Spaceship"}), 400, "Spaceship")
     _error(service.get("/search", params={"q": "acme", "countries": "BR,Atlantis"}), 400, "Atlantis")  # not 0 hits
+    _error(service.get("/search", params={"q": "acme", "countries": ""}), 422, "countries")
     _error(service.get("/entities/pty-0000000000000000"), 404, "pty-0000000000000000")
     _error(service.post("/screen", files={"file": ("list.pdf", b"%PDF", "application/pdf")}), 400, "CSV")
 

@@ -1,0 +1,327 @@
+"""The HTTP service under load, on loopback, over a real release:
+
+    python benchmarks/bench_api.py [--data DIR] [--seconds 30] [--clients 16] [--workers N]
+
+Starts `fast-pipeline serve` (the real CLI, its own process) on a free loopback port over the newest release of
+DIR (a data directory holding one; without --data, one is built from ../shared/sources first). Then, each phase
+with the same number of concurrent clients (keep-alive connections, one per client):
+- baseline: `GET /healthz` (the HTTP round trip with no engine work), the yardstick the others are divided by;
+- single: `POST /match/default` with one query per request, for --seconds;
+- batch: the same with 100 queries per request, for --seconds.
+Queries are drawn from the release as customers write them (benchmarks/screening_queries.py). A third of the
+way into each engine phase a newer release is published (a link renamed into releases/, as the hot-switch test does);
+the run checks that the service switched to it and that no request failed across the switch.
+Prints p50, p95, p99 latency, requests/s and errors per phase, and each figure's ratio to the baseline.
+Target: single-query p95 <= 25 ms on 2 cores, zero errors. Exits 1 when a request failed or no switch happened.
+Re-runs itself with the project's .venv/bin/python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+VENV = REPO / ".venv" / "bin"
+BATCH = 100
+
+
+def _in_project_venv() -> None:
+    if Path(sys.prefix).resolve() == (REPO / ".venv").resolve():
+        return
+    if not (VENV / "python").exists():
+        sys.exit(f"bench_api: no virtualenv at {REPO / '.venv'}: run `./dev build` (or ./dev test) once first")
+    os.execv(str(VENV / "python"), [str(VENV / "python"), str(Path(__file__).resolve()), *sys.argv[1:]])
+
+
+def _built_data(data: str | None, work: Path) -> Path:
+    if data:
+        return Path(data).resolve()
+    built = work / "built"
+    env = {**os.environ, "FAST_DATA_DIR": str(built), "FAST_SOURCE_MIRROR": str(REPO.parent / "shared" / "sources")}
+    print(f"building a release into {built} (no --data given)", file=sys.stderr)
+    subprocess.run([str(VENV / "fast-pipeline"), "build"], env=env, check=True, stdout=subprocess.DEVNULL)
+    return built
+
+
+def _payloads(release: Path, n: int, seed: int = 7) -> list[dict]:
+    """yente-shaped queries: listed names as written, tax IDs alone, names on no list, namesakes."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from screening_queries import labelled_queries
+
+    from fast_pipeline.screening.engine import Screener
+    from fast_pipeline.screening.release_reader import load_release
+
+    out = []
+    for item in labelled_queries(Screener(load_release(release)), per_category=max(1, n // 5), seed=seed):
+        q = item.query
+        props: dict[str, list[str]] = {}
+        if q.name:
+            props["name"] = [q.name]
+        if q.country:
+            props["country"] = [q.country.lower()]
+        if q.tax_id:
+            props["taxNumber"] = [q.tax_id.value]
+        schema = {"person": "Person", "company": "Company"}.get(q.kind or "", "LegalEntity")
+        out.append({"schema": schema, "properties": props})
+    random.Random(seed).shuffle(out)
+    return out
+
+
+def _later_versions(version: str) -> tuple[str, str]:
+    """The next two release versions after `version` (2026.08.03 -> 2026.08.03.2, 2026.08.03.3)."""
+    from fast_pipeline.release.version import label, parse
+
+    day, number = parse(version)
+    return label(day, number + 1), label(day, number + 2)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`fast-pipeline serve` over a served data dir whose releases/ holds links to the built release."""
+
+    def __init__(self, built_release: Path, work: Path, workers: int):
+        self.built, self.data, self.port = built_release, work / "served", _free_port()
+        (self.data / "releases").mkdir(parents=True)
+        os.symlink(built_release, self.data / "releases" / built_release.name)
+        env = {**os.environ, "FAST_DATA_DIR": str(self.data), "FAST_DUCKDB_PATH": str(self.data / "warehouse.duckdb")}
+        cmd = [str(VENV / "fast-pipeline"), "serve", "--port", str(self.port), "--poll", "0.5"]
+        if workers > 1:
+            cmd += ["--workers", str(workers)]
+        self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                status, _ = self.get("/healthz")
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("bench_api: the service did not start")
+            time.sleep(0.2)
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request("GET", path)
+            r = conn.getresponse()
+            return r.status, r.read()
+        finally:
+            conn.close()
+
+    def served_version(self) -> str:
+        return json.loads(self.get("/-/release")[1])["version"]
+
+    def publish(self, version: str) -> None:
+        """A newer release appears whole: a link made beside, then renamed into releases/."""
+        tmp = self.data / f".{version}.tmp"
+        os.symlink(self.built, tmp)
+        os.replace(tmp, self.data / "releases" / version)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+@dataclass
+class Phase:
+    name: str
+    latencies: list[float] = field(default_factory=list)  # seconds, successful requests
+    errors: dict[str, int] = field(default_factory=dict)
+    first_seen: dict[str, float] = field(default_factory=dict)  # release -> when an answer first came from it
+    published_at: float | None = None
+    seconds: float = 0.0
+
+    @property
+    def releases(self) -> set[str]:
+        return set(self.first_seen)
+
+    def switch_seconds(self, version: str) -> float | None:
+        """From publishing `version` to the first answer from it."""
+        seen = self.first_seen.get(version)
+        return None if seen is None or self.published_at is None else seen - self.published_at
+
+    def pct(self, q: float) -> float:
+        values = sorted(self.latencies)
+        return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else float("nan")
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+
+def _release_of(body: bytes) -> str | None:
+    """The `release` the service answered from (the last key of every body), without parsing the whole body."""
+    at = body.rfind(b'"release":"')
+    return body[at + 11 : body.index(b'"', at + 11)].decode() if at >= 0 else None
+
+
+def run_phase(server: Server, phase: Phase, requests_, clients: int, seconds: float, switch_to: str | None) -> Phase:
+    """`clients` threads, each on one keep-alive connection, cycling through `requests_` (method, path, body)."""
+    stop = threading.Event()
+    lock = threading.Lock()
+
+    def client(offset: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        mine: list[float] = []
+        seen: dict[str, float] = {}
+        errors: dict[str, int] = {}
+        i = offset
+        while not stop.is_set():
+            method, path, body = requests_[i % len(requests_)]
+            i += clients
+            started = time.perf_counter()
+            try:
+                headers = {"Content-Type": "application/json"} if body else {}
+                conn.request(method, path, body=body, headers=headers)
+                r = conn.getresponse()
+                data = r.read()
+                elapsed = time.perf_counter() - started
+                if r.status == 200:
+                    mine.append(elapsed)
+                    release = _release_of(data) or "?"
+                    if release not in seen:
+                        seen[release] = time.perf_counter()
+                else:
+                    errors[f"HTTP {r.status}"] = errors.get(f"HTTP {r.status}", 0) + 1
+            except (OSError, http.client.HTTPException) as exc:  # refused, reset, dropped: a failed request
+                errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        conn.close()
+        with lock:
+            phase.latencies.extend(mine)
+            for release, at in seen.items():
+                phase.first_seen[release] = min(at, phase.first_seen.get(release, at))
+            for k, v in errors.items():
+                phase.errors[k] = phase.errors.get(k, 0) + v
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    if switch_to is not None:  # a third of the way in: loading the new release beside the old one takes a while
+        time.sleep(seconds / 3)
+        phase.published_at = time.perf_counter()
+        server.publish(switch_to)
+        time.sleep(max(0.0, seconds - (time.perf_counter() - started)))
+    else:
+        time.sleep(seconds)
+    stop.set()
+    for t in threads:
+        t.join()
+    phase.seconds = time.perf_counter() - started
+    return phase
+
+
+def _match_requests(payloads: list[dict], per_request: int) -> list[tuple[str, str, bytes]]:
+    out = []
+    for start in range(0, len(payloads), per_request):
+        chunk = payloads[start : start + per_request]
+        if len(chunk) < per_request:
+            break
+        body = {"queries": {f"q{start + n}": q for n, q in enumerate(chunk)}}
+        out.append(("POST", "/match/default", json.dumps(body).encode()))
+    return out
+
+
+def _report(phases: list[Phase], base: Phase, per_request: dict[str, int]) -> None:
+    print(f"{'phase':<22}{'requests':>9}{'req/s':>9}{'q/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    for p in phases:
+        qps = p.rate * per_request.get(p.name, 1)
+        print(
+            f"{p.name:<22}{len(p.latencies):>9}{p.rate:>9.1f}{qps:>9.1f}"
+            f"{p.pct(0.50):>9.2f}{p.pct(0.95):>9.2f}{p.pct(0.99):>9.2f}{p.error_count:>8}"
+        )
+    print(f"\nratios to the baseline ({base.name}):")
+    for p in phases:
+        if p is base:
+            continue
+        print(
+            f"  {p.name:<20} p50 x{p.pct(0.5) / base.pct(0.5):.1f}  p95 x{p.pct(0.95) / base.pct(0.95):.1f}"
+            f"  p99 x{p.pct(0.99) / base.pct(0.99):.1f}  req/s x{p.rate / base.rate:.2f}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", help="a data directory holding a release (default: build one first)")
+    parser.add_argument("--seconds", type=float, default=30.0, help="length of each engine phase (default 30)")
+    parser.add_argument("--baseline-seconds", type=float, default=10.0)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=1, help="`serve --workers` (default 1)")
+    parser.add_argument("--queries", type=int, default=3000, help="distinct queries drawn from the release")
+    args = parser.parse_args(argv)
+    _in_project_venv()
+    sys.path.insert(0, str(REPO))
+    from fast_pipeline.screening.release_reader import release_path
+    from fast_pipeline.settings import Settings
+
+    with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp:
+        work = Path(tmp)
+        data = _built_data(args.data, work)
+        built = release_path(Settings(data_dir=data, duckdb_path=data / "warehouse.duckdb")).resolve()
+        payloads = _payloads(built, args.queries)
+        singles = _match_requests(payloads, 1)
+        batches = _match_requests(payloads * (1 + BATCH * 20 // len(payloads)), BATCH)
+        print(
+            f"release {built.name}: {len(singles)} distinct queries; {args.clients} clients; "
+            f"{os.cpu_count()} cores (shared with whatever else runs on this machine)",
+            flush=True,
+        )
+        server = Server(built, work, args.workers)
+        try:
+            first = server.served_version()
+            second, third = _later_versions(first)
+            run_phase(server, Phase("warm-up"), singles, args.clients, 3.0, None)
+            base = run_phase(server, Phase("GET /healthz"), [("GET", "/healthz", b"")], args.clients,
+                             args.baseline_seconds, None)  # fmt: skip
+            single = run_phase(server, Phase("match, 1 query"), singles, args.clients, args.seconds, second)
+            batch = run_phase(server, Phase(f"match, {BATCH} queries"), batches, args.clients, args.seconds,
+                              third)  # fmt: skip
+            last = server.served_version()
+        finally:
+            server.stop()
+    phases = [base, single, batch]
+    _report(phases, base, {batch.name: BATCH})
+    switched = single.releases == {first, second} and batch.releases == {second, third} and last == third
+    errors = sum(p.error_count for p in phases)
+    print(f"\nrelease switches during the load, {first} -> {second} -> {third}: {'seen' if switched else 'NOT seen'}"
+          f" (answers came from {sorted(single.releases | batch.releases)})")  # fmt: skip
+    for p, version in ((single, second), (batch, third)):
+        took = p.switch_seconds(version)
+        print(
+            f"  {p.name}: first answer from {version} {'never' if took is None else f'{took:.1f} s after publishing'}"
+        )
+    print(f"errors: {errors} {({k: v for p in phases for k, v in p.errors.items()}) or ''}".rstrip())
+    print(f"target single-query p95 <= 25 ms: {'met' if single.pct(0.95) <= 25 else 'NOT met'} "
+          f"({single.pct(0.95):.1f} ms)")  # fmt: skip
+    return 0 if switched and errors == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
