@@ -147,6 +147,7 @@ class Server:
 class Phase:
     name: str
     latencies: list[float] = field(default_factory=list)  # seconds, successful requests
+    finished: list[float] = field(default_factory=list)  # when each of them ended (perf_counter)
     errors: dict[str, int] = field(default_factory=dict)
     first_seen: dict[str, float] = field(default_factory=dict)  # release -> when an answer first came from it
     published_at: float | None = None
@@ -161,8 +162,9 @@ class Phase:
         seen = self.first_seen.get(version)
         return None if seen is None or self.published_at is None else seen - self.published_at
 
-    def pct(self, q: float) -> float:
-        values = sorted(self.latencies)
+    def pct(self, q: float, before: float | None = None) -> float:
+        """The q-quantile in ms, of every request or of those that ended before `before`."""
+        values = sorted(x for x, end in zip(self.latencies, self.finished) if before is None or end < before)
         return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else float("nan")
 
     @property
@@ -188,6 +190,7 @@ def run_phase(server: Server, phase: Phase, requests_, clients: int, seconds: fl
     def client(offset: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
         mine: list[float] = []
+        ends: list[float] = []
         seen: dict[str, float] = {}
         errors: dict[str, int] = {}
         i = offset
@@ -203,6 +206,7 @@ def run_phase(server: Server, phase: Phase, requests_, clients: int, seconds: fl
                 elapsed = time.perf_counter() - started
                 if r.status == 200:
                     mine.append(elapsed)
+                    ends.append(started + elapsed)
                     release = _release_of(data) or "?"
                     if release not in seen:
                         seen[release] = time.perf_counter()
@@ -215,6 +219,7 @@ def run_phase(server: Server, phase: Phase, requests_, clients: int, seconds: fl
         conn.close()
         with lock:
             phase.latencies.extend(mine)
+            phase.finished.extend(ends)
             for release, at in seen.items():
                 phase.first_seen[release] = min(at, phase.first_seen.get(release, at))
             for k, v in errors.items():
@@ -257,6 +262,12 @@ def _report(phases: list[Phase], base: Phase, per_request: dict[str, int]) -> No
             f"{p.name:<22}{len(p.latencies):>9}{p.rate:>9.1f}{qps:>9.1f}"
             f"{p.pct(0.50):>9.2f}{p.pct(0.95):>9.2f}{p.pct(0.99):>9.2f}{p.error_count:>8}"
         )
+        if p.published_at is not None:  # the same phase before its release switch (loading one costs CPU)
+            before = sum(end < p.published_at for end in p.finished)
+            print(
+                f"{'  before the switch':<22}{before:>9}{'':>18}{p.pct(0.50, p.published_at):>9.2f}"
+                f"{p.pct(0.95, p.published_at):>9.2f}{p.pct(0.99, p.published_at):>9.2f}"
+            )
     print(f"\nratios to the baseline ({base.name}):")
     for p in phases:
         if p is base:
