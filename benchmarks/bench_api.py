@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import multiprocessing
 import os
 import random
 import socket
@@ -30,6 +31,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -93,6 +95,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _stat(pid: int) -> list[int]:
+    """/proc/PID/stat after the command name: [state, ppid, ..., utime (11), stime (12), ...] as numbers."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return [0, *map(int, fields[1:])]
+
+
 class Server:
     """`fast-pipeline serve` over a served data dir whose releases/ holds links to the built release."""
 
@@ -135,6 +144,16 @@ class Server:
         os.symlink(self.built, tmp)
         os.replace(tmp, self.data / "releases" / version)
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time the server has used so far (its process and its workers), from /proc; None elsewhere."""
+        try:
+            pids = [self.proc.pid] + [
+                int(d) for d in os.listdir("/proc") if d.isdigit() and _stat(int(d))[1] == self.proc.pid
+            ]
+            return sum(sum(_stat(pid)[11:13]) for pid in pids) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return None
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
@@ -151,6 +170,7 @@ class Phase:
     errors: dict[str, int] = field(default_factory=dict)
     first_seen: dict[str, float] = field(default_factory=dict)  # release -> when an answer first came from it
     published_at: float | None = None
+    server_cpu: float | None = None  # CPU seconds the server used during the phase
     seconds: float = 0.0
 
     @property
@@ -182,64 +202,96 @@ def _release_of(body: bytes) -> str | None:
     return body[at + 11 : body.index(b'"', at + 11)].decode() if at >= 0 else None
 
 
-def run_phase(server: Server, phase: Phase, requests_, clients: int, seconds: float, switch_to: str | None) -> Phase:
-    """`clients` threads, each on one keep-alive connection, cycling through `requests_` (method, path, body)."""
-    stop = threading.Event()
+def _client(port: int, requests_, offset: int, stride: int, deadline: float, out: dict, lock) -> None:
+    """One client: one keep-alive connection, cycling through `requests_` (method, path, body) until `deadline`."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    latencies: list[float] = []
+    ends: list[float] = []
+    seen: dict[str, float] = {}
+    errors: dict[str, int] = {}
+    i = offset
+    while time.perf_counter() < deadline:
+        method, path, body = requests_[i % len(requests_)]
+        i += stride
+        started = time.perf_counter()
+        try:
+            conn.request(method, path, body=body, headers={"Content-Type": "application/json"} if body else {})
+            r = conn.getresponse()
+            data = r.read()
+            ended = time.perf_counter()
+            if r.status == 200:
+                latencies.append(ended - started)
+                ends.append(ended)
+                release = _release_of(data) or "?"
+                if release not in seen:
+                    seen[release] = ended
+            else:
+                errors[f"HTTP {r.status}"] = errors.get(f"HTTP {r.status}", 0) + 1
+        except (OSError, http.client.HTTPException) as exc:  # refused, reset, dropped: a failed request
+            errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.close()
+    with lock:
+        out["latencies"].extend(latencies)
+        out["finished"].extend(ends)
+        for release, at in seen.items():
+            out["first_seen"][release] = min(at, out["first_seen"].get(release, at))
+        for k, v in errors.items():
+            out["errors"][k] = out["errors"].get(k, 0) + v
+
+
+def _client_process(port: int, requests_, offsets: list[int], stride: int, deadline: float, results) -> None:
+    """A few clients as threads of one process (one Python process alone could not keep 16 connections busy)."""
+    out: dict = {"latencies": [], "finished": [], "first_seen": {}, "errors": {}}
     lock = threading.Lock()
-
-    def client(offset: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-        mine: list[float] = []
-        ends: list[float] = []
-        seen: dict[str, float] = {}
-        errors: dict[str, int] = {}
-        i = offset
-        while not stop.is_set():
-            method, path, body = requests_[i % len(requests_)]
-            i += clients
-            started = time.perf_counter()
-            try:
-                headers = {"Content-Type": "application/json"} if body else {}
-                conn.request(method, path, body=body, headers=headers)
-                r = conn.getresponse()
-                data = r.read()
-                elapsed = time.perf_counter() - started
-                if r.status == 200:
-                    mine.append(elapsed)
-                    ends.append(started + elapsed)
-                    release = _release_of(data) or "?"
-                    if release not in seen:
-                        seen[release] = time.perf_counter()
-                else:
-                    errors[f"HTTP {r.status}"] = errors.get(f"HTTP {r.status}", 0) + 1
-            except (OSError, http.client.HTTPException) as exc:  # refused, reset, dropped: a failed request
-                errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-        conn.close()
-        with lock:
-            phase.latencies.extend(mine)
-            phase.finished.extend(ends)
-            for release, at in seen.items():
-                phase.first_seen[release] = min(at, phase.first_seen.get(release, at))
-            for k, v in errors.items():
-                phase.errors[k] = phase.errors.get(k, 0) + v
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    started = time.perf_counter()
+    threads = [
+        threading.Thread(target=_client, args=(port, requests_, n, stride, deadline, out, lock)) for n in offsets
+    ]
     for t in threads:
         t.start()
+    for t in threads:
+        t.join()
+    results.put(out)
+
+
+def run_phase(
+    server: Server, phase: Phase, requests_, clients: int, seconds: float, switch_to: str | None, processes: int
+) -> Phase:
+    """`clients` concurrent clients spread over `processes` processes (forked: they share `requests_`);
+    perf_counter is the system's monotonic clock, so their timestamps compare."""
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    cpu_before = server.cpu_seconds()
+    started = time.perf_counter()
+    deadline = started + seconds
+    procs = [
+        context.Process(
+            target=_client_process,
+            args=(server.port, requests_, list(range(k, clients, processes)), clients, deadline, results),
+        )
+        for k in range(min(processes, clients))
+    ]
+    for proc in procs:
+        proc.start()
     if switch_to is not None:  # a third of the way in: loading the new release beside the old one takes a while
         time.sleep(seconds / 3)
         phase.published_at = time.perf_counter()
         server.publish(switch_to)
-        time.sleep(max(0.0, seconds - (time.perf_counter() - started)))
-    else:
-        time.sleep(seconds)
-    stop.set()
-    for t in threads:
-        t.join()
+    for _ in procs:
+        out = results.get(timeout=seconds + 120)
+        phase.latencies.extend(out["latencies"])
+        phase.finished.extend(out["finished"])
+        for release, at in out["first_seen"].items():
+            phase.first_seen[release] = min(at, phase.first_seen.get(release, at))
+        for k, v in out["errors"].items():
+            phase.errors[k] = phase.errors.get(k, 0) + v
+    for proc in procs:
+        proc.join()
     phase.seconds = time.perf_counter() - started
+    cpu_after = server.cpu_seconds()
+    if cpu_before is not None and cpu_after is not None:
+        phase.server_cpu = cpu_after - cpu_before
     return phase
 
 
@@ -255,12 +307,16 @@ def _match_requests(payloads: list[dict], per_request: int) -> list[tuple[str, s
 
 
 def _report(phases: list[Phase], base: Phase, per_request: dict[str, int]) -> None:
-    print(f"{'phase':<22}{'requests':>9}{'req/s':>9}{'q/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    print(
+        f"{'phase':<22}{'requests':>9}{'req/s':>9}{'q/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        f"{'server CPU ms/req':>19}"
+    )
     for p in phases:
         qps = p.rate * per_request.get(p.name, 1)
+        cpu = p.server_cpu * 1000 / len(p.latencies) if p.server_cpu is not None and p.latencies else float("nan")
         print(
             f"{p.name:<22}{len(p.latencies):>9}{p.rate:>9.1f}{qps:>9.1f}"
-            f"{p.pct(0.50):>9.2f}{p.pct(0.95):>9.2f}{p.pct(0.99):>9.2f}{p.error_count:>8}"
+            f"{p.pct(0.50):>9.2f}{p.pct(0.95):>9.2f}{p.pct(0.99):>9.2f}{p.error_count:>8}{cpu:>19.2f}"
         )
         if p.published_at is not None:  # the same phase before its release switch (loading one costs CPU)
             before = sum(end < p.published_at for end in p.finished)
@@ -284,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30.0, help="length of each engine phase (default 30)")
     parser.add_argument("--baseline-seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--client-processes", type=int, default=4, help="processes the clients are spread over")
     parser.add_argument("--workers", type=int, default=1, help="`serve --workers` (default 1)")
     parser.add_argument("--queries", type=int, default=3000, help="distinct queries drawn from the release")
     args = parser.parse_args(argv)
@@ -300,24 +357,28 @@ def main(argv: list[str] | None = None) -> int:
         singles = _match_requests(payloads, 1)
         batches = _match_requests(payloads * (1 + BATCH * 20 // len(payloads)), BATCH)
         print(
-            f"release {built.name}: {len(singles)} distinct queries; {args.clients} clients; "
-            f"{os.cpu_count()} cores (shared with whatever else runs on this machine)",
+            f"release {built.name}: {len(singles)} distinct queries; "
+            f"{args.clients} clients in {args.client_processes} processes; "
+            f"{args.workers} server worker(s); {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
+            "(this client and whatever else runs on the machine share them)",
             flush=True,
         )
         server = Server(built, work, args.workers)
         try:
             first = server.served_version()
             second, third = _later_versions(first)
-            run_phase(server, Phase("warm-up"), singles, args.clients, 3.0, None)
-            base = run_phase(server, Phase("GET /healthz"), [("GET", "/healthz", b"")], args.clients,
-                             args.baseline_seconds, None)  # fmt: skip
-            single = run_phase(server, Phase("match, 1 query"), singles, args.clients, args.seconds, second)
-            batch = run_phase(server, Phase(f"match, {BATCH} queries"), batches, args.clients, args.seconds,
-                              third)  # fmt: skip
+            load = partial(run_phase, server, clients=args.clients, processes=args.client_processes)
+            load(Phase("warm-up"), singles, seconds=3.0, switch_to=None)
+            base = load(
+                Phase("GET /healthz"), [("GET", "/healthz", b"")], seconds=args.baseline_seconds, switch_to=None
+            )
+            single = load(Phase("match, 1 query"), singles, seconds=args.seconds, switch_to=second)
+            batch = load(Phase(f"match, {BATCH} queries"), batches, seconds=args.seconds, switch_to=third)
             last = server.served_version()
         finally:
             server.stop()
     phases = [base, single, batch]
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     _report(phases, base, {batch.name: BATCH})
     switched = single.releases == {first, second} and batch.releases == {second, third} and last == third
     errors = sum(p.error_count for p in phases)
