@@ -17,7 +17,7 @@ from fastapi import FastAPI, File, HTTPException, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -25,6 +25,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from fast_pipeline.screening.engine import DEFAULT_THRESHOLD
 from fast_pipeline.screening.engine import Query as EngineQuery
 from fast_pipeline.service import yente
+from fast_pipeline.service.models import (
+    Entity,
+    EntityQuery,
+    ErrorBody,
+    Health,
+    MatchRequest,
+    MatchResponse,
+    SearchResponse,
+    ServedRelease,
+)
 from fast_pipeline.service.releases import ReleaseHolder, Served
 
 MAX_BODY_BYTES = 1 << 20  # a JSON request body
@@ -45,23 +55,6 @@ class FastJSON(JSONResponse):
 
     def render(self, content) -> bytes:
         return orjson.dumps(content)
-
-
-class EntityQuery(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    # a plain string, so an unknown schema gets a 400 naming the known ones; the document lists them
-    schema_: str = Field(
-        alias="schema", description="FollowTheMoney schema", json_schema_extra={"enum": list(yente.QUERY_SCHEMATA)}
-    )
-    properties: dict[str, list[str] | str] = Field(default_factory=dict)
-
-
-class MatchRequest(BaseModel):
-    queries: dict[str, EntityQuery] = Field(description="queries keyed by the client's own IDs")
-
-
-class ErrorBody(BaseModel):
-    detail: str = Field(description="what was wrong with the request")
 
 
 def _errors(*codes: int) -> dict:
@@ -168,11 +161,11 @@ def create_app(holder: ReleaseHolder, api_key: str | None = None) -> FastAPI:
     async def http_error(request: Request, exc: StarletteHTTPException):
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
-    @app.get("/healthz")
+    @app.get("/healthz", response_model=Health)
     async def healthz() -> dict:
         return {"status": "ok", "release": holder.current.version}
 
-    @app.get("/-/release")
+    @app.get("/-/release", response_model=ServedRelease)
     async def served_release() -> dict:
         served = holder.current
         return {
@@ -184,14 +177,16 @@ def create_app(holder: ReleaseHolder, api_key: str | None = None) -> FastAPI:
             "datasets": sorted(served.source_ids),
         }
 
-    @app.post("/match/{dataset}", response_class=FastJSON, responses=_errors(400, 404, 413, 422))
+    @app.post(
+        "/match/{dataset}", response_model=MatchResponse, response_class=FastJSON, responses=_errors(400, 404, 413, 422)
+    )
     async def match(
         dataset: str,
         body: MatchRequest,
         threshold: Annotated[float, Query(gt=0, le=1)] = DEFAULT_THRESHOLD,
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
         algorithm: str = yente.DEFAULT_ALGORITHM,
-    ) -> dict:
+    ) -> FastJSON:
         """Screen each query (yente's request and response shapes)."""
         if algorithm not in yente.ALGORITHMS:
             raise HTTPException(400, f"unknown algorithm {algorithm!r} (known: {', '.join(yente.ALGORITHMS)})")
@@ -203,8 +198,8 @@ def create_app(holder: ReleaseHolder, api_key: str | None = None) -> FastAPI:
         responses = screen() if len(body.queries) <= INLINE_QUERIES else await run_in_threadpool(screen)
         return FastJSON({"responses": responses, "limit": limit, "release": served.version})
 
-    @app.get("/search", responses=_errors(400, 422))
-    def search(
+    @app.get("/search", response_model=SearchResponse, response_class=FastJSON, responses=_errors(400, 422))
+    async def search(  # one engine query: on the event loop, like a small /match
         q: Annotated[str, Query(min_length=1, max_length=300)],
         schema: Annotated[str | None, Query(json_schema_extra={"enum": list(yente.QUERY_SCHEMATA)})] = None,
         countries: Annotated[
@@ -212,7 +207,7 @@ def create_app(holder: ReleaseHolder, api_key: str | None = None) -> FastAPI:
             Query(description="ISO 3166 codes, repeated or comma-separated"),
         ] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
-    ) -> dict:
+    ) -> FastJSON:
         """Names, aliases and identifiers: the engine's blocking and scores, reported from its floor up."""
         served = holder.current
         kind = None
@@ -230,14 +225,21 @@ def create_app(holder: ReleaseHolder, api_key: str | None = None) -> FastAPI:
         hits = [h for h in hits if (kind is None or h.party.kind == kind) and not h.excluded_by_identifier]
         if wanted:
             hits = [h for h in hits if wanted & h.party.countries]
-        return {
-            "total": {"value": len(hits), "relation": "eq"},
-            "limit": limit,
-            "results": [yente.result(h, DEFAULT_THRESHOLD) for h in hits[:limit]],
-            "release": served.version,
-        }
+        return FastJSON(
+            {
+                "total": {"value": len(hits), "relation": "eq"},
+                "limit": limit,
+                "results": [yente.result(h, DEFAULT_THRESHOLD) for h in hits[:limit]],
+                "release": served.version,
+            }
+        )
 
-    @app.get("/entities/{party_id}", responses={**_errors(404, 422), 308: {"description": "a superseded ID"}})
+    @app.get(
+        "/entities/{party_id}",
+        response_model=Entity,
+        response_class=FastJSON,
+        responses={**_errors(404, 422), 308: {"description": "a superseded ID"}},
+    )
     def entity(party_id: str):
         """The party, every action with its history and provenance; a superseded ID redirects."""
         served = holder.current
@@ -248,16 +250,18 @@ def create_app(holder: ReleaseHolder, api_key: str | None = None) -> FastAPI:
                 return RedirectResponse(f"/entities/{target}", status_code=308)
             raise HTTPException(404, f"no party {party_id!r} in release {served.version}")
         schema = yente.schema_of(row["party_kind"])
-        return {
-            "id": party_id,
-            "caption": row["party_name"],
-            "schema": schema,
-            "properties": yente.entity_properties(row, schema),
-            "datasets": list(row["source_ids"] or []),
-            "release": served.version,
-            "actions": [_action(served, a) for a in row["action_ids"] or [] if a in served.screener.actions],
-            "superseded_ids": sorted(old for old, new in served.redirects.items() if new == party_id),
-        }
+        return FastJSON(
+            {
+                "id": party_id,
+                "caption": row["party_name"],
+                "schema": schema,
+                "properties": yente.entity_properties(row, schema),
+                "datasets": list(row["source_ids"] or []),
+                "release": served.version,
+                "actions": [_action(served, a) for a in row["action_ids"] or [] if a in served.screener.actions],
+                "superseded_ids": sorted(old for old, new in served.redirects.items() if new == party_id),
+            }
+        )
 
     @app.post(
         "/screen",

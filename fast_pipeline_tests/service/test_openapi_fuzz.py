@@ -8,6 +8,7 @@ node attribute pytest removed), so this drives its Python API: one Hypothesis te
 
 from __future__ import annotations
 
+import pyarrow.parquet as pq
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -53,3 +54,30 @@ def test_no_server_error_and_responses_conform(operations, service, name, mode):
         case.call_and_validate(base_url=service.url)
 
     fuzz()
+
+
+def test_real_answers_conform_to_the_document(operations, service):
+    """Generated requests rarely hit a listed party; these do: a party with history, its match and search."""
+    history = pq.read_table(service.built / "action_history.parquet").to_pylist()
+    changed = {h["action_id"] for h in history if h["closed_by"] == "changed"}
+    parties = pq.read_table(service.built / "parties.parquet").to_pylist()
+    changing = next(p for p in parties if changed & set(p["action_ids"] or []))
+    entity = service.get(f"/entities/{changing['party_id']}")
+    aliased = next(p for p in parties if p["aliases"])
+    firm = next(p for p in parties if p["identifiers"] and p["party_kind"] == "company")
+    queries = {
+        "a": {"schema": "Company", "properties": {"name": [aliased["party_name"]], "alias": aliased["aliases"]}},
+        "b": {"schema": "Company", "properties": {"name": [firm["party_name"]], "taxNumber": [firm["identifiers"][0]["value"]]}},
+    }  # fmt: skip
+    matched = service.post("/match/default", json={"queries": queries})
+    found = service.get("/search", params={"q": aliased["party_name"]})
+    assert entity.json()["actions"] and found.json()["results"]
+    assert all(r["results"][0]["match"] for r in matched.json()["responses"].values())
+    for name, response in (
+        ("GET /entities/{party_id}", entity),
+        ("POST /match/{dataset}", matched),
+        ("GET /search", found),
+        ("GET /-/release", service.get("/-/release")),
+        ("GET /healthz", service.get("/healthz")),
+    ):
+        operations[name].validate_response(response)
