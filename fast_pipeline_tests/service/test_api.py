@@ -82,6 +82,24 @@ def test_namesake_with_another_cpf_does_not_match(service, parties):
     assert top["id"] == party["party_id"] and top["match"] is True
 
 
+def test_a_batch_answers_every_query_by_its_own_id(service, parties):
+    """More queries than are screened on the event loop: the thread-pool path answers the same way."""
+    names = Counter(p["party_name"] for p in parties)
+    firms = [
+        p for p in parties
+        if p["source_ids"] == ["us_dhs_uflpa"] and p["party_kind"] == "company" and names[p["party_name"]] == 1
+    ][:20]  # fmt: skip
+    assert len(firms) == 20
+    queries = {
+        f"client-{i}": {"schema": "Company", "properties": {"name": [p["party_name"]]}} for i, p in enumerate(firms)
+    }
+    r = match(service, queries)
+    assert r.status_code == 200, r.text
+    responses = r.json()["responses"]
+    assert list(responses) == list(queries)
+    assert [responses[f"client-{i}"]["results"][0]["id"] for i in range(len(firms))] == [p["party_id"] for p in firms]
+
+
 def test_dataset_restricts_results(service, parties):
     party = _first(parties, lambda p: p["source_ids"] == ["us_dhs_uflpa"])
     q = {"q": {"schema": "Company", "properties": {"name": [party["party_name"]]}}}
