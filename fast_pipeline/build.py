@@ -113,6 +113,20 @@ def quarantined_editions(table: pd.DataFrame, source_id: str) -> dict[str, str]:
     return dict(zip(rows["edition"], rows["quarantine_reason"], strict=False))
 
 
+# What dbt writes inside its project: never part of what a release is a function of, and walking it costs
+# time that grows with every build (dagster-dbt keeps a target folder per run).
+DBT_OUTPUT_DIRS = frozenset({"target", "logs", "dbt_packages"})
+
+
+def dbt_project_files() -> list[Path]:
+    """The dbt project's own files, in a stable order, without descending into dbt's output folders."""
+    files = []
+    for folder, dirs, names in os.walk(DBT_PROJECT_DIR):
+        dirs[:] = sorted(d for d in dirs if d not in DBT_OUTPUT_DIRS and not d.startswith("."))
+        files.extend(Path(folder, n) for n in names if not n.startswith("."))  # .user.yml: dbt's user id
+    return sorted(files)
+
+
 def _publish_fingerprint(settings: Settings) -> str:
     """What the marts and the release are a function of: the recorded editions and the dbt project."""
     digest = hashlib.sha256()
@@ -130,9 +144,8 @@ def _publish_fingerprint(settings: Settings) -> str:
             "date_warning",
         ]
         digest.update(table[cols].astype(str).to_csv(index=False).encode())
-    for p in sorted(DBT_PROJECT_DIR.rglob("*")):
-        if p.is_file() and "target" not in p.parts and "logs" not in p.parts:
-            digest.update(p.relative_to(DBT_PROJECT_DIR).as_posix().encode() + p.read_bytes())
+    for p in dbt_project_files():
+        digest.update(p.relative_to(DBT_PROJECT_DIR).as_posix().encode() + p.read_bytes())
     from fast_pipeline import __version__
 
     digest.update(__version__.encode())

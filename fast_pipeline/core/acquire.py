@@ -254,10 +254,12 @@ def acquire(
             for dl, name, fmt in cand.files:
                 check_file(dl.path, fmt, source_id=sid, file_name=name)  # bounded memory
             shas = frozenset(d.sha256 for d, _, _ in cand.files)
-            fingerprints = {
-                d.sha256: source.content_fingerprint(f) for (d, _, _), f in zip(cand.files, _probe(source, cand))
-            }
-            known = known_sets.get(frozenset(fingerprints.values())) or known_bytes.get(shas)
+            known = known_bytes.get(shas)  # the same bytes: known without reading them (the no-op build)
+            if not known:
+                fingerprints = {
+                    d.sha256: source.content_fingerprint(f) for (d, _, _), f in zip(cand.files, _probe(source, cand))
+                }
+                known = known_sets.get(frozenset(fingerprints.values()))
             if known:
                 result.known_editions.append(known)
                 continue

@@ -11,6 +11,8 @@ Adding a source is that folder plus one line in `fast_pipeline/sources/registry.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +33,16 @@ PROVENANCE_COLUMNS: dict[str, pa.Column] = {
     "source_locator": pa.Column(str, pa.Check.str_length(min_value=1), nullable=False),
     "source_url": pa.Column(str, nullable=True),
 }
+
+
+def load_parser(package: str, parsers: dict[str, str], file_format: str) -> Callable[..., pd.DataFrame] | None:
+    """The parser for a format from a table of "module:function" names inside the source's package, imported
+    on first use: PDF and spreadsheet libraries cost a noticeable part of a build that finds nothing new."""
+    target = parsers.get(file_format)
+    if target is None:
+        return None
+    module, _, function = target.partition(":")
+    return getattr(importlib.import_module(f"{package}.{module}"), function)
 
 
 @dataclass(frozen=True)

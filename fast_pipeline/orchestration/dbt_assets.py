@@ -6,7 +6,9 @@ of them together. dbt tests appear as asset checks.
 
 import importlib.metadata
 import os
+import shutil
 import sys
+import time
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
@@ -81,6 +83,42 @@ class PipelineDbtResource(DbtCliResource):
 
     def _initialize_dbt_core_adapter(self, args):
         return None
+
+    def _get_unique_target_path(self, *, context) -> Path:
+        """dagster-dbt gives every invocation its own target folder and never removes one (each holds a
+        copy of the manifest, ~6 MB): keep the last few, for reading a recent run's dbt.log."""
+        path = super()._get_unique_target_path(context=context)
+        parent = path.parent if path.is_absolute() else Path(self.project_dir) / path.parent
+        if parent.is_dir():
+            prune_run_targets(parent)
+        return path
+
+
+KEEP_RUN_TARGETS = 5
+RUN_TARGET_MIN_AGE = 3600.0  # seconds: a folder written to this recently may belong to a running invocation
+
+
+def prune_run_targets(
+    target_dir: Path, keep: int = KEEP_RUN_TARGETS, min_age: float = RUN_TARGET_MIN_AGE
+) -> list[Path]:
+    """Remove per-invocation target folders beyond the newest `keep`, unless touched in the last `min_age`
+    seconds. The project's own target files (manifest.json, partial_parse.msgpack) are not folders and stay."""
+    now = time.time()
+    folders = sorted(
+        (
+            d
+            for d in target_dir.iterdir()
+            if d.is_dir() and ((d / "manifest.json").exists() or (d / "dbt.log").exists())
+        ),
+        key=lambda d: d.stat().st_mtime,
+        reverse=True,
+    )
+    removed = []
+    for folder in folders[keep:]:
+        if now - folder.stat().st_mtime >= min_age:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def dbt_resource() -> DbtCliResource:

@@ -5,3 +5,5 @@ release's files (`release_reader`), never the warehouse's internals.
 """
 
 ENGINE_VERSION = "1"
+# is_match at or above this score; here rather than in `engine` so that the CLI's parser need not import it
+DEFAULT_THRESHOLD = 0.8

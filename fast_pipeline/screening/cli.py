@@ -34,7 +34,7 @@ def _threshold(text: str) -> float:
 
 
 def add_commands(sub, screen, decide, evaluate) -> None:
-    from fast_pipeline.screening.engine import DEFAULT_THRESHOLD
+    from fast_pipeline.screening import DEFAULT_THRESHOLD
     from fast_pipeline.screening.output import FORMATS
 
     s = sub.add_parser("screen", help="screen a counterparty file (CSV or XLSX) against a release")

@@ -19,13 +19,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from fast_pipeline.screening import DEFAULT_THRESHOLD as DEFAULT_THRESHOLD  # re-exported: the engine's default
 from fast_pipeline.screening.features import name_similarity, token_similarity
 from fast_pipeline.screening.history import History
 from fast_pipeline.screening.identifiers import EXCLUSIVE, TaxId, release_tax_id
 from fast_pipeline.screening.names import Name, TermWeights, make_name
 from fast_pipeline.screening.release_reader import Release
 
-DEFAULT_THRESHOLD = 0.8
 REPORTING_FLOOR = 0.5
 BLOCKING_BOUND = 0.45  # the best name score a listed name could reach, below which it is not scored
 CHUNK = 2000

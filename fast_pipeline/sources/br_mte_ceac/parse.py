@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import io
 
-import openpyxl
 import pandas as pd
 
 from fast_pipeline.core.errors import ParseError
@@ -187,6 +186,8 @@ def parse_csv(file: SourceFile) -> pd.DataFrame:
 
 
 def parse_xlsx(file: SourceFile) -> pd.DataFrame:
+    import openpyxl  # here, not at the top: only parsing needs it (see core.source.load_parser)
+
     data = read_checked(file)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -14,18 +14,22 @@ import pandas as pd
 
 from fast_pipeline.core.errors import ParseError
 from fast_pipeline.core.http import HttpClient
-from fast_pipeline.core.source import RemoteFile, Source, SourceFile, SourceMetadata
+from fast_pipeline.core.source import RemoteFile, Source, SourceFile, SourceMetadata, load_parser
 from fast_pipeline.sources.br_mte_lista_suja.acquire import discover_files, edition_label_of
 from fast_pipeline.sources.br_mte_lista_suja.crosscheck import compare_formats
 from fast_pipeline.sources.br_mte_lista_suja.document import COLUMNS
 from fast_pipeline.sources.br_mte_lista_suja.normalise import normalise_rows
-from fast_pipeline.sources.br_mte_lista_suja.parse_delimited import parse_csv, parse_txt
-from fast_pipeline.sources.br_mte_lista_suja.parse_pdf import parse_pdf
-from fast_pipeline.sources.br_mte_lista_suja.parse_xlsx import parse_xlsx
 from fast_pipeline.sources.br_mte_lista_suja.schema import PARSED_SCHEMA
 from fast_pipeline.sources.br_mte_lista_suja.updates import update_kind
 
-PARSERS = {"pdf": parse_pdf, "xlsx": parse_xlsx, "csv": parse_csv, "txt": parse_txt}
+# format -> "module:function"; parsers import pdfplumber and openpyxl (~0.3 s), loaded when an edition is
+# parsed rather than on every build that finds nothing new
+PARSERS = {
+    "pdf": "parse_pdf:parse_pdf",
+    "xlsx": "parse_xlsx:parse_xlsx",
+    "csv": "parse_delimited:parse_csv",
+    "txt": "parse_delimited:parse_txt",
+}
 
 
 class ListaSujaSource(Source):
@@ -41,7 +45,7 @@ class ListaSujaSource(Source):
         return edition_label_of(files)
 
     def parse_file(self, file: SourceFile) -> pd.DataFrame:
-        parser = PARSERS.get(file.file_format)
+        parser = load_parser(__name__, PARSERS, file.file_format)
         if parser is None:
             raise ParseError(self.source_id, file.file_name, f"no parser for format {file.file_format!r}")
         frame = parser(file)

@@ -13,8 +13,6 @@ import re
 from pathlib import PurePosixPath
 from urllib.parse import urljoin, urlparse
 
-import openpyxl
-import pdfplumber
 from bs4 import BeautifulSoup
 
 from fast_pipeline.core.errors import AcquisitionError
@@ -22,7 +20,6 @@ from fast_pipeline.core.http import HttpClient
 from fast_pipeline.core.source import RemoteFile, SourceFile
 from fast_pipeline.sources.br_mte_lista_suja.document import edition_dates
 from fast_pipeline.sources.br_mte_lista_suja.parse_delimited import decode_txt
-from fast_pipeline.sources.br_mte_lista_suja.pdf_text import read_boxes
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +73,15 @@ def _header_lines(file: SourceFile) -> list[str]:
     """The first lines of text of a file, cheaply (first PDF page, first sheet rows, first TXT lines)."""
     data = file.read_bytes()
     if file.file_format == "pdf":
+        import pdfplumber  # here: PDF and spreadsheet libraries load only when a new file is labelled
+
+        from fast_pipeline.sources.br_mte_lista_suja.pdf_text import read_boxes
+
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             return [box.text for box in read_boxes(pdf, pages=1)[0]]
     if file.file_format == "xlsx":
+        import openpyxl
+
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             return [
