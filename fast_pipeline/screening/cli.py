@@ -105,6 +105,7 @@ def screen(args, settings: Settings) -> int:
     print(f"  exposed:  {c['exposed']} counterparties to listed country goods")
     print(f"  errors:   {c['errors']} rows")
     print(f"  output:   {result.output}")
+    print(f"  exposures: {result.exposures} ({c['exposure_findings']} findings the output's keys name)")
     print(f"  manifest: {result.manifest}")
     if result.report:
         print(f"  report:   {result.report}")

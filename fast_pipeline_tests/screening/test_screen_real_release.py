@@ -8,6 +8,7 @@ the UFLPA Entity List; AMADEU LUIZ DA SILVA is a listed cattle farmer (CNAE 0151
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -114,17 +115,38 @@ def test_screen_named_parties(screen_cli, capsys, customers, tmp_path):
 
 
 def test_exposures_for_a_brazilian_cattle_supplier(screen_cli, capsys, customers, tmp_path):
+    """Rows carry exposure keys; each finding's detail is in the exposures file beside the output, once."""
     out = tmp_path / "out.jsonl"
     assert screen_cli(capsys, "screen", customers, "-o", out)[0] == 0
-    cattle = _by_query(_rows(out))["c-cattle"][0]
-    goods = {(e["source_id"], e["goods"]) for e in cattle["exposures"]}
-    assert goods == {("us_dol_ilab", "Cattle")}
-    assert "forced labour" in cattle["exposures"][0]["labour"]
+    rows = _by_query(_rows(out))
+    findings = {f["exposure_key"]: f for f in _rows(out.with_name("out.exposures.jsonl"))}
+    cattle = rows["c-cattle"][0]
+    assert cattle["exposures"] == ["us_dol_ilab:BR:cattle"]
+    detail = findings["us_dol_ilab:BR:cattle"]
+    assert (detail["source_id"], detail["country"], detail["goods"]) == ("us_dol_ilab", "BR", "Cattle")
+    assert "forced labour" in detail["labour"] and detail["legal_basis"] and len(detail["source_sha256"]) == 64
     # without goods: every finding on the country (DOL's Brazilian goods)
-    unlisted = _by_query(_rows(out))["c-unlisted"][0]
-    assert {"Cattle", "Charcoal", "Sugarcane"} <= {e["goods"] for e in unlisted["exposures"]}
+    unlisted = rows["c-unlisted"][0]
+    assert {"Cattle", "Charcoal", "Sugarcane"} <= {findings[k]["goods"] for k in unlisted["exposures"]}
+    # every key a row names is in the file, and the file counts the counterparties exposed to each
+    named = [k for rs in rows.values() for k in rs[0]["exposures"] or []]
+    assert set(named) == findings.keys()
+    assert all(findings[k]["counterparties"] == named.count(k) for k in findings)
+    # a non-Brazilian counterparty is not exposed to Brazilian findings
+    china = rows["c-alias"][0]["exposures"]
+    assert china and all(k.split(":")[1] == "CN" for k in china)
+    manifest = json.loads(out.with_name("out.manifest.json").read_text())
+    assert manifest["exposures_file"].endswith("out.exposures.jsonl") and len(manifest["exposures_sha256"]) == 64
     report = out.with_name("out.report.html").read_text()
     assert "Cattle" in report and "c-cattle" in report and "invalid CPF" in report
+    # in CSV, the keys joined by "; ", and the exposures file a CSV too
+    as_csv = tmp_path / "out.csv"
+    assert screen_cli(capsys, "screen", customers, "-o", as_csv, "--no-report")[0] == 0
+    with as_csv.open(encoding="utf-8") as f:
+        cells = {r["query_id"]: r["exposures"] for r in csv.DictReader(f)}
+    assert cells["c-cattle"] == "us_dol_ilab:BR:cattle" and cells["c-unlisted"] == "; ".join(unlisted["exposures"])
+    with as_csv.with_name("out.exposures.csv").open(encoding="utf-8") as f:
+        assert {r["exposure_key"]: r["goods"] for r in csv.DictReader(f)}["us_dol_ilab:BR:cattle"] == "Cattle"
 
 
 def test_as_of_before_and_after_a_real_removal(screen_cli, capsys, customers, tmp_path):
@@ -146,8 +168,6 @@ def test_reopened_decision(screen_cli, capsys, customers, tmp_path):
     first = tmp_path / "first.csv"
     assert screen_cli(capsys, "screen", customers, "-o", first, "--as-of", "2026-08-02")[0] == 0
     with first.open(encoding="utf-8") as f:
-        import csv
-
         rows = list(csv.DictReader(f))
     assert any(r["query_id"] == "c-person" and r["party_id"] == FABIO for r in rows)
     for r in rows:
