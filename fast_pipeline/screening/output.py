@@ -104,6 +104,9 @@ class RowWriter:
         self._file = self._csv = self._book = self._sheet = None
         self._text: dict[int, tuple[object, object]] = {}
         self._empty = dict.fromkeys(self.columns)
+        same = lambda value: value  # noqa: E731
+        self._render = {type(None): lambda _: "", str: csv_cell, bool: _text_cell, int: same, float: same,
+                        list: self._shared, dict: self._shared}  # fmt: skip
 
     def __enter__(self) -> RowWriter:
         if self.fmt == "xlsx":
@@ -128,6 +131,8 @@ class RowWriter:
 
     def _shared(self, value) -> object:
         """The cell of a list or dict, rendered once however many rows hold the same object."""
+        if not value:
+            return _text_cell(value)
         found = self._text.get(id(value))
         if found is None or found[0] is not value:
             found = self._text[id(value)] = (value, _text_cell(value))
@@ -137,10 +142,8 @@ class RowWriter:
         if self.fmt == "jsonl":
             self._file.write(orjson.dumps({**self._empty, **row, **(inputs or {})}) + b"\n")
             return
-        cells = []
-        for column in self.own:
-            value = row.get(column)
-            cells.append(self._shared(value) if value and isinstance(value, list | dict) else _text_cell(value))
+        render = self._render
+        cells = [render.get(type(value), _text_cell)(value) for value in map(row.get, self.own)]
         cells.extend(inputs)
         if self.fmt == "csv":
             self._csv.writerow(cells)
