@@ -25,6 +25,8 @@ from fast_pipeline.screening.exposures import Exposure, ExposureIndex
 from fast_pipeline.screening.output import EXPOSURE_COLUMNS, RowWriter
 from fast_pipeline.screening.release_reader import load_release
 
+SCREEN_BLOCK = 10_000  # counterparties screened before their rows are written
+
 
 @dataclass
 class RunResult:
@@ -188,6 +190,16 @@ def screen_file(
         return _screen(source, release, screener, evidence, output, fmt, threshold, as_of, decisions, report, progress)
 
 
+def _screened(screener: Screener, rows: list, progress: Callable[[int], None]):
+    """(counterparty, its hits) in file order, screened a block at a time as the writer takes them, so that
+    no more than a block's hits are held (an error row has none)."""
+    for start in range(0, len(rows), SCREEN_BLOCK):
+        block = rows[start : start + SCREEN_BLOCK]
+        found = iter(screener.screen([c.query for c in block if c.query is not None], progress=progress))
+        for cp in block:
+            yield cp, next(found) if cp.query is not None else []
+
+
 @contextmanager
 def _gc_frozen():
     """The file's rows and the index (millions of objects, all alive until the end) kept out of the cyclic
@@ -211,15 +223,13 @@ def _screen(source, release, screener, evidence, output, fmt, threshold, as_of, 
         if progress is not None:
             progress(done, total)
 
-    results = iter(screener.screen([c.query for c in valid], progress=step))
     known = decisions.load() if decisions is not None else {}
     counts = dict(rows=len(source.rows), screened=total, errors=len(source.rows) - total, matched=0, hits=0,
                   matches=0, suppressed=0, reopened=0, confirmed=0, exposed=0, exposure_findings=0)  # fmt: skip
     output = Path(output)
     collected = ReportRows() if report else None
     with RowWriter(output, fmt, source.header) as writer:
-        for cp in source.rows:
-            hits = next(results) if cp.query is not None else []
+        for cp, hits in _screened(screener, source.rows, step):
             inputs = writer.input_cells(cp.columns)
             for row in _rows_of(cp, source, hits, evidence, threshold, known, counts, collected):
                 writer.write(row, inputs)

@@ -249,3 +249,24 @@ def test_a_firm_that_only_resembles_an_exactly_named_one_is_not_a_match(screen_c
     assert _matches(_rows(out))["h1"] == {"pty-87d3fcdde61e5d21"}
     assert rows["pty-6818042f9f489f6b"]["is_match"] is False
     assert "only resembles it" in rows["pty-6818042f9f489f6b"]["match_reasons"][-1]
+
+
+def test_screening_block_by_block_writes_what_one_block_does(screen_cli, capsys, customers, tmp_path, monkeypatch):
+    """A large file is screened and written a block at a time: blocks that split the file (its error rows
+    among them) give the same rows in the same order."""
+    import fast_pipeline.screening.run as run
+
+    whole = tmp_path / "whole.jsonl"
+    assert screen_cli(capsys, "screen", customers, "-o", whole, "--no-report")[0] == 0
+    monkeypatch.setattr(run, "SCREEN_BLOCK", 4)
+    screened = []
+    screen = run.Screener.screen
+    monkeypatch.setattr(
+        run.Screener, "screen", lambda self, queries, **kw: screened.append(len(queries)) or screen(self, queries, **kw)
+    )
+    blocks = tmp_path / "blocks.jsonl"
+    assert screen_cli(capsys, "screen", customers, "-o", blocks, "--no-report")[0] == 0
+    assert screened == [4, 4, 2, 0]  # 13 rows in blocks of 4; rows 12-14 are errors
+    assert len(_rows(whole)) > 13 and _rows(blocks) == _rows(whole)
+    counts = [json.loads(p.with_name(p.stem + ".manifest.json").read_text())["counts"] for p in (whole, blocks)]
+    assert counts[0] == counts[1]
