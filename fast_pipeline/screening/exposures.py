@@ -3,7 +3,9 @@
 DOL's List of Goods (child or forced labour), the EO 13126 list and CBP's Withhold Release Orders and
 Findings name a country and a good. A counterparty with a country gets every such finding on that country;
 with goods as well (free text or an HS code), only those on its goods. Words are compared folded and
-singular ("Cattle" / "cattle", "bricks" / "brick"); an HS code matches a finding's HS code by prefix.
+singular ("Cattle" / "cattle", "bricks" / "brick"), and Portuguese words for the goods are read in English
+(`goods_pt.yml`: "gado" is cattle, "cana-de-açúcar" sugarcane); an HS code matches a finding's HS code by
+prefix.
 
 Each finding has a key, `source:country:good` ("us_dol_ilab:BR:cattle"), that the output's rows carry; the
 finding's detail (labour, legal basis, dates, source file) is written once per run beside the output. A key
@@ -19,6 +21,10 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from importlib.resources import files
+
+import yaml
 
 from fast_pipeline.core.text import fold
 from fast_pipeline.screening.history import History
@@ -46,6 +52,24 @@ class Exposure:
     def as_dict(self) -> dict:
         """Every field, as the exposures file beside the output lists it."""
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+@cache
+def _portuguese() -> tuple[re.Pattern, dict[str, str]]:
+    """goods_pt.yml as (a pattern of its folded Portuguese words, longest first; each word's English)."""
+    data = yaml.safe_load(files("fast_pipeline.screening").joinpath("goods_pt.yml").read_text(encoding="utf-8"))
+    english: dict[str, list[str]] = defaultdict(list)
+    for words, portuguese in data.items():
+        for term in portuguese:
+            english[fold(term)].append(fold(words))
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(english, key=len, reverse=True))) + r")\b")
+    return pattern, {term: " ".join(words) for term, words in english.items()}
+
+
+def in_english(goods: str) -> str:
+    """A counterparty's goods, folded, with each Portuguese word for a listed good put in English."""
+    pattern, english = _portuguese()
+    return pattern.sub(lambda m: english[m.group()], fold(goods))
 
 
 def _words(text: str | None) -> set[str]:
@@ -131,7 +155,7 @@ class ExposureIndex:
         if not goods:
             return [e for e, _, _ in items]
         codes = re.findall(r"\d{4,10}", goods.replace(".", ""))
-        words = _words(re.sub(r"\d", " ", goods))
+        words = _words(in_english(re.sub(r"\d", " ", goods)))
         out = []
         for exposure, action_words, hs in items:
             by_code = hs is not None and any(

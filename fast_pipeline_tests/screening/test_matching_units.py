@@ -121,3 +121,14 @@ def test_chinese_names_in_gb18030(tmp_path):
     assert file.encoding == "gb18030" and file.rows[0].columns["name"] == "新疆天山纺织有限公司"
     assert file.rows[0].error == "unknown country '中国'"
     assert file.rows[1].query.name == "北京纺织品进出口公司" and file.rows[1].query.country == "CN"
+
+
+def test_portuguese_goods_read_in_english():
+    from fast_pipeline.screening.exposures import in_english
+
+    assert in_english("Cana-de-açúcar") == "sugarcane"
+    assert in_english("Criação de BOVINOS para corte") == "criacao de cattle para corte"
+    assert in_english("carvão") == "charcoal coal"  # either good: both findings apply
+    assert in_english("carvão vegetal") == "charcoal"  # the longer phrase wins
+    assert in_english("carne bovina") == "beef" and in_english("carne suína") == "meat hogs"
+    assert in_english("Cattle") == "cattle" and in_english("cafeteria") == "cafeteria"  # whole words only

@@ -270,3 +270,24 @@ def test_screening_block_by_block_writes_what_one_block_does(screen_cli, capsys,
     assert len(_rows(whole)) > 13 and _rows(blocks) == _rows(whole)
     counts = [json.loads(p.with_name(p.stem + ".manifest.json").read_text())["counts"] for p in (whole, blocks)]
     assert counts[0] == counts[1]
+
+
+def test_portuguese_goods_find_the_english_findings(screen_cli, capsys, tmp_path):
+    """DOL names Brazil's goods in English; a Brazilian file writes them in Portuguese."""
+    src = _write(
+        tmp_path / "fornecedores.csv",
+        "id;nome;país;produto\n"
+        "p-gado;Fazenda Boa Esperança;Brasil;Gado de corte\n"
+        "p-carvao;Siderúrgica Vale do Aço;BR;carvão vegetal\n"
+        "p-cana;Usina Santa Cruz;BR;Cana-de-açúcar\n"
+        "p-soja;Agro Cerrado;BR;SOJA\n"
+        "p-nada;Padaria Central;BR;pães\n",
+    )
+    out = tmp_path / "out.jsonl"
+    assert screen_cli(capsys, "screen", src, "-o", out, "--no-report")[0] == 0
+    exposures = {r["query_id"]: r["exposures"] for r in _rows(out)}
+    assert exposures["p-gado"] == ["us_dol_ilab:BR:cattle"]
+    assert exposures["p-carvao"] == ["us_dol_ilab:BR:charcoal"]
+    assert exposures["p-cana"] == ["us_dol_ilab:BR:sugarcane"]
+    assert exposures["p-soja"] == []  # DOL lists no Brazilian soy
+    assert exposures["p-nada"] == []
