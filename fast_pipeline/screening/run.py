@@ -23,6 +23,7 @@ from fast_pipeline.screening.counterparties import read_counterparties
 from fast_pipeline.screening.engine import DEFAULT_THRESHOLD, REPORTING_FLOOR, Hit, Screener
 from fast_pipeline.screening.exposures import Exposure, ExposureIndex
 from fast_pipeline.screening.output import EXPOSURE_COLUMNS, RowWriter
+from fast_pipeline.screening.parallel import screen_blocks
 from fast_pipeline.screening.release_reader import load_release
 
 SCREEN_BLOCK = 10_000  # counterparties screened before their rows are written
@@ -177,27 +178,33 @@ def screen_file(
     decisions=None,
     report: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> RunResult:
     """Screen every row of a counterparty file; write the output, its manifest and (by default) the report.
 
     `decisions` is a `decisions.DecisionStore` (or None): a cleared false positive whose evidence has not
-    changed is suppressed, one whose evidence changed is re-opened."""
+    changed is suppressed, one whose evidence changed is re-opened. `workers` > 1 screens blocks of a large
+    file on that many forked processes (`parallel`) while this one writes."""
     source = read_counterparties(counterparties)
     release = load_release(release_dir)
     screener = Screener(release, as_of=as_of)
     evidence = _Evidence(screener, ExposureIndex(screener.history, as_of))
     with _gc_frozen():
-        return _screen(source, release, screener, evidence, output, fmt, threshold, as_of, decisions, report, progress)
+        return _screen(
+            source, release, screener, evidence, output, fmt, threshold, as_of, decisions, report, progress, workers
+        )
 
 
-def _screened(screener: Screener, rows: list, progress: Callable[[int], None]):
-    """(counterparty, its hits) in file order, screened a block at a time as the writer takes them, so that
-    no more than a block's hits are held (an error row has none)."""
-    for start in range(0, len(rows), SCREEN_BLOCK):
-        block = rows[start : start + SCREEN_BLOCK]
-        found = iter(screener.screen([c.query for c in block if c.query is not None], progress=progress))
+def _screened(screener: Screener, rows: list, progress: Callable[[int], None], workers: int):
+    """(counterparty, its hits) in file order, screened a block at a time as the writer takes them (on
+    `workers` cores), so that no more than a few blocks' hits are held; an error row has none."""
+    row_blocks = [rows[start : start + SCREEN_BLOCK] for start in range(0, len(rows), SCREEN_BLOCK)]
+    query_blocks = [[c.query for c in block if c.query is not None] for block in row_blocks]
+    for block, queries, hits in zip(row_blocks, query_blocks, screen_blocks(screener, query_blocks, workers)):
+        found = iter(hits)
         for cp in block:
             yield cp, next(found) if cp.query is not None else []
+        progress(len(queries))
 
 
 @contextmanager
@@ -211,7 +218,7 @@ def _gc_frozen():
         gc.unfreeze()
 
 
-def _screen(source, release, screener, evidence, output, fmt, threshold, as_of, decisions, report, progress):
+def _screen(source, release, screener, evidence, output, fmt, threshold, as_of, decisions, report, progress, workers):
     counterparties = source.path
     valid = [c for c in source.rows if c.query is not None]
     total = len(valid)
@@ -229,7 +236,7 @@ def _screen(source, release, screener, evidence, output, fmt, threshold, as_of, 
     output = Path(output)
     collected = ReportRows() if report else None
     with RowWriter(output, fmt, source.header) as writer:
-        for cp, hits in _screened(screener, source.rows, step):
+        for cp, hits in _screened(screener, source.rows, step, workers):
             inputs = writer.input_cells(cp.columns)
             for row in _rows_of(cp, source, hits, evidence, threshold, known, counts, collected):
                 writer.write(row, inputs)

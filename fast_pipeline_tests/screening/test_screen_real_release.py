@@ -252,8 +252,8 @@ def test_a_firm_that_only_resembles_an_exactly_named_one_is_not_a_match(screen_c
 
 
 def test_screening_block_by_block_writes_what_one_block_does(screen_cli, capsys, customers, tmp_path, monkeypatch):
-    """A large file is screened and written a block at a time: blocks that split the file (its error rows
-    among them) give the same rows in the same order."""
+    """A large file is screened and written a block at a time, on one process or several: blocks that split
+    the file (its error rows among them) give the same rows in the same order."""
     import fast_pipeline.screening.run as run
 
     whole = tmp_path / "whole.jsonl"
@@ -265,11 +265,17 @@ def test_screening_block_by_block_writes_what_one_block_does(screen_cli, capsys,
         run.Screener, "screen", lambda self, queries, **kw: screened.append(len(queries)) or screen(self, queries, **kw)
     )
     blocks = tmp_path / "blocks.jsonl"
-    assert screen_cli(capsys, "screen", customers, "-o", blocks, "--no-report")[0] == 0
+    assert screen_cli(capsys, "screen", customers, "-o", blocks, "--no-report", "--workers", "1")[0] == 0
     assert screened == [4, 4, 2, 0]  # 13 rows in blocks of 4; rows 12-14 are errors
     assert len(_rows(whole)) > 13 and _rows(blocks) == _rows(whole)
-    counts = [json.loads(p.with_name(p.stem + ".manifest.json").read_text())["counts"] for p in (whole, blocks)]
-    assert counts[0] == counts[1]
+    # and the blocks screened by two forked worker processes
+    monkeypatch.setattr(run.Screener, "screen", screen)
+    forked = tmp_path / "forked.jsonl"
+    assert screen_cli(capsys, "screen", customers, "-o", forked, "--no-report", "--workers", "2")[0] == 0
+    assert _rows(forked) == _rows(whole)
+    outputs = (whole, blocks, forked)
+    counts = [json.loads(p.with_name(p.stem + ".manifest.json").read_text())["counts"] for p in outputs]
+    assert counts[0] == counts[1] == counts[2]
 
 
 def test_portuguese_goods_find_the_english_findings(screen_cli, capsys, tmp_path):
