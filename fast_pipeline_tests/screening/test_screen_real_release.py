@@ -212,6 +212,10 @@ def test_xlsx_in_and_out(screen_cli, capsys, tmp_path):
     assert x1["party_id"] == COOPERATIVA and x1["is_match"] == "true"
     x2 = dict(zip(header, values[2]))
     assert x2["Nome"].startswith("'=")  # never a formula in the analyst's spreadsheet
+    # the exposures file is a workbook too, one row per finding the rows' keys name
+    findings = list(openpyxl.load_workbook(tmp_path / "out.exposures.xlsx")["exposures"].iter_rows(values_only=True))
+    keys = {dict(zip(findings[0], f))["exposure_key"]: dict(zip(findings[0], f)) for f in findings[1:]}
+    assert set(x1["exposures"].split("; ")) == keys.keys() and keys["us_dol_ilab:BR:cattle"]["counterparties"] == 2
 
 
 def test_unrecognised_header_fails_with_the_columns_found(screen_cli, capsys, tmp_path):
