@@ -78,9 +78,12 @@ def _text_cell(value) -> object:
         return csv_cell(value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return csv_cell("; ".join(value))
-    if isinstance(value, list | dict):
+    if isinstance(value, list):
+        try:
+            return csv_cell("; ".join(value))  # a list of strings
+        except TypeError:
+            return _json_cell(value)
+    if isinstance(value, dict):
         return _json_cell(value)
     return value
 

@@ -64,15 +64,17 @@ class _Evidence:
 
     def __init__(self, screener: Screener, exposures: ExposureIndex):
         self.screener, self.index = screener, exposures
-        self._actions: dict[str, tuple[list[dict], str]] = {}
+        self._actions: dict[str, tuple[list[dict], str, list[str]]] = {}
         self.groups: dict[tuple[str | None, str | None], ExposureGroup] = {}
 
-    def actions(self, hit: Hit) -> tuple[list[dict], str]:
+    def actions(self, hit: Hit) -> tuple[list[dict], str, list[str]]:
+        """The party's actions, their fingerprint and its sources."""
         found = self._actions.get(hit.party_id)
         if found is None:
             found = self._actions[hit.party_id] = (
                 self.screener.party_actions(hit.party),
                 self.screener.evidence_fingerprint(hit.party),
+                list(hit.party.source_ids),
             )
         return found
 
@@ -100,7 +102,7 @@ class _Evidence:
 
 
 def hit_row(evidence: _Evidence, hit: Hit, threshold: float) -> dict:
-    actions, fingerprint = evidence.actions(hit)
+    actions, fingerprint, sources = evidence.actions(hit)
     return {
         "party_id": hit.party_id,
         "score": hit.score,
@@ -109,7 +111,7 @@ def hit_row(evidence: _Evidence, hit: Hit, threshold: float) -> dict:
         "match_reasons": hit.reasons,
         "party_kind": hit.party.kind,
         "party_country": hit.party.country,
-        "sources": list(hit.party.source_ids),
+        "sources": sources,
         "action_count": len(actions),
         "active_action_count": sum(a["in_force"] for a in actions),
         "actions": actions,
