@@ -43,7 +43,8 @@ def visible(text: object) -> str:
 def csv_cell(text: str) -> str:
     """A text cell for a CSV file: controls and bidi characters as escapes, formula-like text quoted."""
     quoted = text.startswith(FORMULA_STARTS)
-    text = _CELL_UNSAFE.sub(_escape, text)
+    if not (text.isascii() and text.isprintable()):  # printable ASCII has nothing to escape (most cells)
+        text = _CELL_UNSAFE.sub(_escape, text)
     return "'" + text if quoted else text
 
 

@@ -4,6 +4,7 @@ only; the work is in `run`, `decisions` and `evaluate`."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -33,6 +34,13 @@ def _threshold(text: str) -> float:
     return value
 
 
+def _workers(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError("between 1 and 64 processes")
+    return value
+
+
 def add_commands(sub, screen, decide, evaluate) -> None:
     from fast_pipeline.screening import DEFAULT_THRESHOLD
     from fast_pipeline.screening.output import FORMATS
@@ -46,6 +54,8 @@ def add_commands(sub, screen, decide, evaluate) -> None:
     s.add_argument("--threshold", type=_threshold, default=DEFAULT_THRESHOLD, help="score for is_match")
     s.add_argument("--decisions", metavar="PATH_OR_URL", help="decisions store (default: the warehouse)")
     s.add_argument("--no-report", action="store_true", help="do not write the HTML report")
+    s.add_argument("--workers", type=_workers, default=min(2, os.cpu_count() or 1),
+                   help="processes screening a large file's blocks (default: 2, or 1 on one core)")  # fmt: skip
     s.set_defaults(func=screen)
     d = sub.add_parser("screen-decide", help="record reviewers' decisions from a reviewed screening output")
     d.add_argument("reviewed", type=Path, help="a screening output with a `decision` column filled in")
@@ -90,7 +100,16 @@ def screen(args, settings: Settings) -> int:
     store = _store(args, settings)
     try:
         result = screen_file(
-            args.counterparties, release, output, fmt, args.threshold, args.as_of, store, not args.no_report, progress
+            args.counterparties,
+            release,
+            output,
+            fmt,
+            args.threshold,
+            args.as_of,
+            store,
+            not args.no_report,
+            progress,
+            args.workers,
         )
     finally:
         store.close()
@@ -105,6 +124,7 @@ def screen(args, settings: Settings) -> int:
     print(f"  exposed:  {c['exposed']} counterparties to listed country goods")
     print(f"  errors:   {c['errors']} rows")
     print(f"  output:   {result.output}")
+    print(f"  exposures: {result.exposures} ({c['exposure_findings']} findings the output's keys name)")
     print(f"  manifest: {result.manifest}")
     if result.report:
         print(f"  report:   {result.report}")

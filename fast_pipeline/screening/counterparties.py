@@ -11,7 +11,7 @@ import csv
 import gettext
 import io
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import charset_normalizer
@@ -272,6 +272,7 @@ def _counterparty(row_number: int, columns: dict[str, str], mapping: dict[str, s
     return Counterparty(row_number, columns, query)
 
 
+@lru_cache(maxsize=4096)
 def country_code(text: str) -> str | None:
     """ISO alpha-2 from a code (alpha-2 or alpha-3) or an English or Portuguese country name."""
     value = text.strip()

@@ -266,8 +266,9 @@ class Scorer:
                         reasons.append(f"identifier differs: {query.tax_id.label} vs {others[0]} (another party)")
         best_label, best_text, best = "", party.party_name, None
         if name is not None:
+            query_weights = self.weights.of(name.tokens)
             for label, listed in party.names:
-                sim = name_similarity(name, listed, self.weights)
+                sim = name_similarity(name, listed, self.weights, query_weights)
                 if best is None or sim.score > best.score:
                     best, best_label, best_text = sim, label, listed.original
         if best is not None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rigour.names import normalize_name, remove_org_types
@@ -29,14 +29,14 @@ class Name:
 
     original: str
     tokens: tuple[str, ...]
+    compact: str = field(init=False, compare=False)  # the words without spaces, kept: every comparison uses it
+
+    def __post_init__(self):
+        object.__setattr__(self, "compact", "".join(self.tokens))
 
     @property
     def sorted_key(self) -> str:
         return " ".join(sorted(self.tokens))
-
-    @property
-    def compact(self) -> str:
-        return "".join(self.tokens)
 
 
 @lru_cache(maxsize=1 << 18)
@@ -77,6 +77,11 @@ class TermWeights:
                 w *= 0.3
             self._weights[token] = w
         return w
+
+    def of(self, tokens: tuple[str, ...]) -> list[float]:
+        """The weight of each word (every weight is > 0, so a cached one is never taken for a miss)."""
+        known = self._weights.get
+        return [known(t) or self.weight(t) for t in tokens]
 
     def is_common(self, token: str) -> bool:
         """A word that many names share: too common to tell one party from another on its own."""

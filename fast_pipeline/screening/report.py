@@ -26,7 +26,7 @@ MAX_IDS = 50  # counterparty ids listed per exposure group; the rest are counted
 
 
 def write_report(path: Path, rows, version: str, as_of: date | None, threshold: float, counts: dict) -> None:
-    """rows: a `run.ReportRows` (hits by counterparty, exposure groups, errors)."""
+    """rows: a `run.ReportRows` (hits by counterparty, exposure groups of `exposures.Exposure`, errors)."""
     out = [
         "<!doctype html><html lang=en><meta charset=utf-8>",
         f"<title>Screening against release {_e(version)}</title><style>{_STYLE}</style>",
@@ -56,14 +56,15 @@ def write_report(path: Path, rows, version: str, as_of: date | None, threshold: 
     out.append("<h2>Exposures</h2>")
     if not rows.exposed:
         out.append("<p class=muted>No counterparty's country and goods are named by a goods list.</p>")
-    for exposures, query_ids in rows.exposed.values():
-        shown = ", ".join(_e(q) for q in query_ids[:MAX_IDS])
-        more = f" and {len(query_ids) - MAX_IDS} more" if len(query_ids) > MAX_IDS else ""
-        out.append(f"<h3>{len(query_ids)} counterparties</h3><p>{shown}{more}</p><ul>")
-        for x in exposures:
+    for group in rows.exposed:
+        shown = ", ".join(_e(q) for q in group.query_ids[:MAX_IDS])
+        more = f" and {group.count - MAX_IDS} more" if group.count > MAX_IDS else ""
+        out.append(f"<h3>{group.count} counterparties</h3><p>{shown}{more}</p><ul>")
+        for x in group.exposures:
+            listed = f"; listed {_e(x.listed_date)}" if x.listed_date else ""
             out.append(
-                f"<li>{_link(x.get('source_url'), x['source_id'])}: {_e(x.get('goods'))}"
-                f"{' — ' + _e(x['labour']) if x.get('labour') else ''}; {_e(x.get('legal_basis'))}</li>"
+                f"<li>{_link(x.source_url, x.source_id)}: {_e(x.goods)}{' — ' + _e(x.labour) if x.labour else ''}; "
+                f"{_e(x.legal_basis)}{listed} <span class=muted>{_e(x.key)}</span></li>"
             )
         out.append("</ul>")
     out.append("<h2>Errors</h2>")

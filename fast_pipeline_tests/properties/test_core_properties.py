@@ -3,6 +3,7 @@ documented error, never a crash."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from hypothesis import given, settings
@@ -24,6 +25,11 @@ def test_clean_is_nfc_trimmed_idempotent(value):
         assert out == unicodedata.normalize("NFC", out)
         assert out == out.strip() and "  " not in out and "\u00a0" not in out
         assert clean(out) == out
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_clean_of_ascii_text_collapses_whitespace_as_the_general_path_does(value):
+    assert clean(value) == (re.sub(r"\s+", " ", value).strip() or None)
 
 
 @given(st.text())

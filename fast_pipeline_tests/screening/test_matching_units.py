@@ -121,3 +121,45 @@ def test_chinese_names_in_gb18030(tmp_path):
     assert file.encoding == "gb18030" and file.rows[0].columns["name"] == "新疆天山纺织有限公司"
     assert file.rows[0].error == "unknown country '中国'"
     assert file.rows[1].query.name == "北京纺织品进出口公司" and file.rows[1].query.country == "CN"
+
+
+def test_portuguese_goods_read_in_english():
+    from fast_pipeline.screening.exposures import in_english
+
+    assert in_english("Cana-de-açúcar") == "sugarcane"
+    assert in_english("Criação de BOVINOS para corte") == "criacao de cattle para corte"
+    assert in_english("carvão") == "charcoal coal"  # either good: both findings apply
+    assert in_english("carvão vegetal") == "charcoal"  # the longer phrase wins
+    assert in_english("carne bovina") == "beef" and in_english("carne suína") == "meat hogs"
+    assert in_english("Cattle") == "cattle" and in_english("cafeteria") == "cafeteria"  # whole words only
+
+
+def test_exposure_keys_name_source_country_and_good_and_stay_unique():
+    """Two CBP orders on one country's cotton (against two firms) get keys of their own; a good found once
+    keeps the plain key."""
+    from datetime import date
+
+    from fast_pipeline.screening.exposures import ExposureIndex
+    from fast_pipeline.screening.history import History
+
+    def action(action_id, source_id, country, goods):
+        return {"action_id": action_id, "source_id": source_id, "action_type": "finding", "party_country": country,
+                "goods": goods, "details": None, "legal_basis": None, "listed_date": date(2024, 1, 2),
+                "effective_date": None, "ended_date": None, "source_url": None, "source_sha256": None,
+                "sector_code": None, "sector_scheme": None, "status": "active", "removed_in_edition": None}  # fmt: skip
+
+    history = History(
+        [action("act-1", "us_cbp_wro", "CN", "Cotton"), action("act-2", "us_cbp_wro", "CN", "cotton"),
+         action("act-3", "us_dol_ilab", "CN", "Cotton"), action("act-4", "us_cbp_wro", "MY", None),
+         action("act-5", "us_dol_ilab", "BR", "Manioc/Cassava")],
+        [],
+    )  # fmt: skip
+    index = ExposureIndex(history)
+    assert sorted(e.key for e in index.exposures("CN")) == [
+        "us_cbp_wro:CN:cotton:act-1",
+        "us_cbp_wro:CN:cotton:act-2",
+        "us_dol_ilab:CN:cotton",
+    ]
+    assert [e.key for e in index.exposures("MY")] == ["us_cbp_wro:MY:act-4"]
+    assert [e.key for e in index.exposures("BR", "mandioca")] == ["us_dol_ilab:BR:manioc-cassava"]
+    assert index.exposures("BR")[0].listed_date == "2024-01-02"

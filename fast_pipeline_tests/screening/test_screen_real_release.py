@@ -8,6 +8,7 @@ the UFLPA Entity List; AMADEU LUIZ DA SILVA is a listed cattle farmer (CNAE 0151
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -114,17 +115,38 @@ def test_screen_named_parties(screen_cli, capsys, customers, tmp_path):
 
 
 def test_exposures_for_a_brazilian_cattle_supplier(screen_cli, capsys, customers, tmp_path):
+    """Rows carry exposure keys; each finding's detail is in the exposures file beside the output, once."""
     out = tmp_path / "out.jsonl"
     assert screen_cli(capsys, "screen", customers, "-o", out)[0] == 0
-    cattle = _by_query(_rows(out))["c-cattle"][0]
-    goods = {(e["source_id"], e["goods"]) for e in cattle["exposures"]}
-    assert goods == {("us_dol_ilab", "Cattle")}
-    assert "forced labour" in cattle["exposures"][0]["labour"]
+    rows = _by_query(_rows(out))
+    findings = {f["exposure_key"]: f for f in _rows(out.with_name("out.exposures.jsonl"))}
+    cattle = rows["c-cattle"][0]
+    assert cattle["exposures"] == ["us_dol_ilab:BR:cattle"]
+    detail = findings["us_dol_ilab:BR:cattle"]
+    assert (detail["source_id"], detail["country"], detail["goods"]) == ("us_dol_ilab", "BR", "Cattle")
+    assert "forced labour" in detail["labour"] and detail["legal_basis"] and len(detail["source_sha256"]) == 64
     # without goods: every finding on the country (DOL's Brazilian goods)
-    unlisted = _by_query(_rows(out))["c-unlisted"][0]
-    assert {"Cattle", "Charcoal", "Sugarcane"} <= {e["goods"] for e in unlisted["exposures"]}
+    unlisted = rows["c-unlisted"][0]
+    assert {"Cattle", "Charcoal", "Sugarcane"} <= {findings[k]["goods"] for k in unlisted["exposures"]}
+    # every key a row names is in the file, and the file counts the counterparties exposed to each
+    named = [k for rs in rows.values() for k in rs[0]["exposures"] or []]
+    assert set(named) == findings.keys()
+    assert all(findings[k]["counterparties"] == named.count(k) for k in findings)
+    # a non-Brazilian counterparty is not exposed to Brazilian findings
+    china = rows["c-alias"][0]["exposures"]
+    assert china and all(k.split(":")[1] == "CN" for k in china)
+    manifest = json.loads(out.with_name("out.manifest.json").read_text())
+    assert manifest["exposures_file"].endswith("out.exposures.jsonl") and len(manifest["exposures_sha256"]) == 64
     report = out.with_name("out.report.html").read_text()
     assert "Cattle" in report and "c-cattle" in report and "invalid CPF" in report
+    # in CSV, the keys joined by "; ", and the exposures file a CSV too
+    as_csv = tmp_path / "out.csv"
+    assert screen_cli(capsys, "screen", customers, "-o", as_csv, "--no-report")[0] == 0
+    with as_csv.open(encoding="utf-8") as f:
+        cells = {r["query_id"]: r["exposures"] for r in csv.DictReader(f)}
+    assert cells["c-cattle"] == "us_dol_ilab:BR:cattle" and cells["c-unlisted"] == "; ".join(unlisted["exposures"])
+    with as_csv.with_name("out.exposures.csv").open(encoding="utf-8") as f:
+        assert {r["exposure_key"]: r["goods"] for r in csv.DictReader(f)}["us_dol_ilab:BR:cattle"] == "Cattle"
 
 
 def test_as_of_before_and_after_a_real_removal(screen_cli, capsys, customers, tmp_path):
@@ -146,8 +168,6 @@ def test_reopened_decision(screen_cli, capsys, customers, tmp_path):
     first = tmp_path / "first.csv"
     assert screen_cli(capsys, "screen", customers, "-o", first, "--as-of", "2026-08-02")[0] == 0
     with first.open(encoding="utf-8") as f:
-        import csv
-
         rows = list(csv.DictReader(f))
     assert any(r["query_id"] == "c-person" and r["party_id"] == FABIO for r in rows)
     for r in rows:
@@ -192,6 +212,10 @@ def test_xlsx_in_and_out(screen_cli, capsys, tmp_path):
     assert x1["party_id"] == COOPERATIVA and x1["is_match"] == "true"
     x2 = dict(zip(header, values[2]))
     assert x2["Nome"].startswith("'=")  # never a formula in the analyst's spreadsheet
+    # the exposures file is a workbook too, one row per finding the rows' keys name
+    findings = list(openpyxl.load_workbook(tmp_path / "out.exposures.xlsx")["exposures"].iter_rows(values_only=True))
+    keys = {dict(zip(findings[0], f))["exposure_key"]: dict(zip(findings[0], f)) for f in findings[1:]}
+    assert set(x1["exposures"].split("; ")) == keys.keys() and keys["us_dol_ilab:BR:cattle"]["counterparties"] == 2
 
 
 def test_unrecognised_header_fails_with_the_columns_found(screen_cli, capsys, tmp_path):
@@ -229,3 +253,51 @@ def test_a_firm_that_only_resembles_an_exactly_named_one_is_not_a_match(screen_c
     assert _matches(_rows(out))["h1"] == {"pty-87d3fcdde61e5d21"}
     assert rows["pty-6818042f9f489f6b"]["is_match"] is False
     assert "only resembles it" in rows["pty-6818042f9f489f6b"]["match_reasons"][-1]
+
+
+def test_screening_block_by_block_writes_what_one_block_does(screen_cli, capsys, customers, tmp_path, monkeypatch):
+    """A large file is screened and written a block at a time, on one process or several: blocks that split
+    the file (its error rows among them) give the same rows in the same order."""
+    import fast_pipeline.screening.run as run
+
+    whole = tmp_path / "whole.jsonl"
+    assert screen_cli(capsys, "screen", customers, "-o", whole, "--no-report")[0] == 0
+    monkeypatch.setattr(run, "SCREEN_BLOCK", 4)
+    screened = []
+    screen = run.Screener.screen
+    monkeypatch.setattr(
+        run.Screener, "screen", lambda self, queries, **kw: screened.append(len(queries)) or screen(self, queries, **kw)
+    )
+    blocks = tmp_path / "blocks.jsonl"
+    assert screen_cli(capsys, "screen", customers, "-o", blocks, "--no-report", "--workers", "1")[0] == 0
+    assert screened == [4, 4, 2, 0]  # 13 rows in blocks of 4; rows 12-14 are errors
+    assert len(_rows(whole)) > 13 and _rows(blocks) == _rows(whole)
+    # and the blocks screened by two forked worker processes
+    monkeypatch.setattr(run.Screener, "screen", screen)
+    forked = tmp_path / "forked.jsonl"
+    assert screen_cli(capsys, "screen", customers, "-o", forked, "--no-report", "--workers", "2")[0] == 0
+    assert _rows(forked) == _rows(whole)
+    outputs = (whole, blocks, forked)
+    counts = [json.loads(p.with_name(p.stem + ".manifest.json").read_text())["counts"] for p in outputs]
+    assert counts[0] == counts[1] == counts[2]
+
+
+def test_portuguese_goods_find_the_english_findings(screen_cli, capsys, tmp_path):
+    """DOL names Brazil's goods in English; a Brazilian file writes them in Portuguese."""
+    src = _write(
+        tmp_path / "fornecedores.csv",
+        "id;nome;país;produto\n"
+        "p-gado;Fazenda Boa Esperança;Brasil;Gado de corte\n"
+        "p-carvao;Siderúrgica Vale do Aço;BR;carvão vegetal\n"
+        "p-cana;Usina Santa Cruz;BR;Cana-de-açúcar\n"
+        "p-soja;Agro Cerrado;BR;SOJA\n"
+        "p-nada;Padaria Central;BR;pães\n",
+    )
+    out = tmp_path / "out.jsonl"
+    assert screen_cli(capsys, "screen", src, "-o", out, "--no-report")[0] == 0
+    exposures = {r["query_id"]: r["exposures"] for r in _rows(out)}
+    assert exposures["p-gado"] == ["us_dol_ilab:BR:cattle"]
+    assert exposures["p-carvao"] == ["us_dol_ilab:BR:charcoal"]
+    assert exposures["p-cana"] == ["us_dol_ilab:BR:sugarcane"]
+    assert exposures["p-soja"] == []  # DOL lists no Brazilian soy
+    assert exposures["p-nada"] == []
