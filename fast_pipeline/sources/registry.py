@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib
 from functools import cache
+from typing import TYPE_CHECKING
 
-from fast_pipeline.core.source import Source
+if TYPE_CHECKING:  # importing the registry stays cheap: a source's package loads when it is asked for
+    from fast_pipeline.core.source import Source
 
 SOURCE_IDS: tuple[str, ...] = (
     "br_mte_lista_suja",
