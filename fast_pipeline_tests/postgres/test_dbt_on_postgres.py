@@ -28,8 +28,6 @@ from fast_pipeline.release.package import DUCKDB_FILE
 from fast_pipeline.settings import DBT_PROJECT_DIR, Settings
 from fast_pipeline.sources.registry import SOURCE_IDS, get_source
 
-pytestmark = pytest.mark.slow
-
 SOURCES = ("br_mte_lista_suja", "us_dhs_uflpa", "us_dol_ilab", "us_dol_eo13126")
 HELD_BACK = ("us_dol_ilab", "2018-app-xml_2019-08-30")  # recorded as gate failed: source_freshness holds it back
 COMPARED = ("adverse_actions", "action_history", "action_changes", "source_freshness")

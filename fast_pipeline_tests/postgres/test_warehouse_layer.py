@@ -3,6 +3,9 @@ same rows on DuckDB and on a real PostgreSQL server, and an edition that fails h
 
 from __future__ import annotations
 
+import os
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 import sqlalchemy as sa
@@ -10,7 +13,9 @@ import sqlalchemy as sa
 from fast_pipeline.core import warehouse
 from fast_pipeline.core.canonical import CANONICAL_COLUMNS, conform
 from fast_pipeline.core.errors import ConfigError
+from fast_pipeline.environment import prepare_environment
 from fast_pipeline.settings import Settings
+from fast_pipeline_tests.support.cli import run_cli
 
 SOURCE = "us_cbp_wro"
 
@@ -203,3 +208,34 @@ def test_the_default_warehouse_is_the_duckdb_file(monkeypatch, tmp_path):
     assert settings.warehouse_url == f"duckdb:///{tmp_path / 'warehouse.duckdb'}"
     monkeypatch.setenv("FAST_WAREHOUSE_URL", f"duckdb:///{tmp_path / 'other.duckdb'}")
     assert Settings.from_env().duckdb_path == tmp_path / "other.duckdb"
+
+
+def test_the_cli_reads_the_editions_from_a_postgres_warehouse(tmp_path, postgres_url):
+    _write_history(postgres_url)
+    run = run_cli("sources", data_dir=tmp_path, env={"FAST_WAREHOUSE_URL": postgres_url})
+    assert run.code == 0, run.stderr
+    line = next(row for row in run.stdout.splitlines() if row.startswith(SOURCE))
+    assert "e2" in line.split()  # the last published edition, read from PostgreSQL
+    assert not (tmp_path / "warehouse.duckdb").exists()
+
+
+def test_the_cli_names_a_bad_warehouse_url_in_one_line(tmp_path):
+    run = run_cli("sources", data_dir=tmp_path, env={"FAST_WAREHOUSE_URL": "mysql://u@h/db"})
+    run.one_line_error("FAST_WAREHOUSE_URL", "unsupported warehouse")
+
+
+def test_dbt_gets_its_target_and_connection_from_the_one_url(tmp_path, restore_environ):
+    url = "postgresql://fast:s%40cret@db.internal:6543/warehouse"
+    prepare_environment(replace(Settings.from_env(), data_dir=tmp_path, postgres_url=url))
+    assert {k: os.environ.get(k) for k in ("FAST_DBT_TARGET", *warehouse.PG_VARIABLES)} == {
+        "FAST_DBT_TARGET": "postgres",
+        "FAST_PG_HOST": "db.internal",
+        "FAST_PG_PORT": "6543",
+        "FAST_PG_USER": "fast",
+        "FAST_PG_PASSWORD": "s@cret",
+        "FAST_PG_DBNAME": "warehouse",
+    }
+    prepare_environment(replace(Settings.from_env(), data_dir=tmp_path, postgres_url=None))
+    assert os.environ["FAST_DBT_TARGET"] == "duckdb"
+    assert os.environ["FAST_DUCKDB_PATH"] == str(Settings.from_env().duckdb_path)
+    assert not any(k in os.environ for k in warehouse.PG_VARIABLES)
