@@ -88,6 +88,7 @@ def edition_order(conn: Connection, descending: bool = False) -> str:
 # How long to wait for DuckDB's own file lock: a reader's is held for milliseconds, a writer's (the
 # build's, while dbt runs) for minutes, so a reader gives up soon with one line instead of a traceback.
 READER_WAIT, WRITER_WAIT = 3.0, 30.0
+WRITER_LOCK_KEY = 0x66617374_77726974  # PostgreSQL advisory lock of the warehouse's writers ("fastwrit")
 _PID = re.compile(r"\(PID (\d+)\)")
 
 
@@ -229,10 +230,16 @@ def _open(eng: Engine, read_only: bool) -> Connection:
 @contextmanager
 def session(target, read_only: bool = False):
     """A SQLAlchemy connection to the warehouse; writes commit when the block ends, and a failure rolls
-    every statement of the block back (one edition is one transaction)."""
+    every statement of the block back (one edition is one transaction).
+
+    Writers take turns: DuckDB's file lock does it there; on PostgreSQL a transaction-scoped advisory lock,
+    because creating or widening a table (`create ... if not exists`, `add column`) races between two
+    transactions. Readers never wait for writers."""
     conn = _open(_reader(target, read_only), read_only)
     try:
         with conn.begin():
+            if not read_only and conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"select pg_advisory_xact_lock({WRITER_LOCK_KEY})")
             yield conn
     finally:
         conn.close()

@@ -4,6 +4,7 @@ same rows on DuckDB and on a real PostgreSQL server, and an edition that fails h
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pandas as pd
@@ -239,3 +240,27 @@ def test_dbt_gets_its_target_and_connection_from_the_one_url(tmp_path, restore_e
     assert os.environ["FAST_DBT_TARGET"] == "duckdb"
     assert os.environ["FAST_DUCKDB_PATH"] == str(Settings.from_env().duckdb_path)
     assert not any(k in os.environ for k in warehouse.PG_VARIABLES)
+
+
+def test_writers_at_once_on_postgres_lose_nothing(postgres_url):
+    """Run workers of two builds load editions into one server at the same time: creating and widening the
+    tables must not race (PostgreSQL's `create table if not exists` is not safe under concurrency)."""
+    editions = [f"e{i:02d}" for i in range(12)]
+
+    def load(edition: str) -> None:
+        warehouse.ensure_tables(postgres_url, [SOURCE])
+        parsed = _parsed(edition, 3).assign(**{f"extra_{edition}": ["x"] * 3})  # every writer widens the table
+        warehouse.write_edition(
+            postgres_url,
+            SOURCE,
+            edition,
+            parsed=parsed,
+            actions=_actions(edition, ["Alpha", "Beta"]),
+            edition_row=_edition_row(edition, 2, edition),
+        )
+
+    with ThreadPoolExecutor(max_workers=len(editions)) as pool:
+        list(pool.map(load, editions))
+    assert list(warehouse.editions_table(postgres_url)["edition"]) == editions
+    assert len(_rows(postgres_url, f"{SOURCE}__actions")) == 2 * len(editions)
+    assert len(_rows(postgres_url, f"{SOURCE}__parsed")) == 3 * len(editions)
