@@ -13,9 +13,13 @@
     try_cast({{ expr }} as date)
 {%- endmacro %}
 
-{#- PostgreSQL has no try_cast: only a well-formed YYYY-MM-DD is cast (the Python side validates dates). -#}
+{#- PostgreSQL has no try_cast: only a real YYYY-MM-DD date is cast (the inner case checks the day against
+    the month's length only once the text has the form; a bare cast would stop the build on 2024-02-30). -#}
 {% macro postgres__safe_date(expr) -%}
-    case when ({{ expr }}) ~ '^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$' then cast({{ expr }} as date) end
+    case when ({{ expr }}) ~ '^(\d{3}[1-9]|\d{2}[1-9]\d|\d[1-9]\d{2}|[1-9]\d{3})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$' then
+        case when substr({{ expr }}, 9, 2)::int <= extract(day from (substr({{ expr }}, 1, 7) || '-01')::date + interval '1 month' - interval '1 day')
+             then cast({{ expr }} as date) end
+    end
 {%- endmacro %}
 
 {#- The value of `value` at the last row of `window` where `stated` holds, even when that value is null
