@@ -266,8 +266,22 @@ def _is_duckdb(conn: Connection) -> bool:
     return conn.dialect.name == "duckdb"
 
 
+# information_schema rather than SQLAlchemy's reflection, which costs tens of milliseconds a call on DuckDB.
+def _columns(conn: Connection, name: str, schema: str = "raw") -> list[str]:
+    """The table's columns in order; empty when there is no such table."""
+    return list(
+        conn.execute(
+            sa.text(
+                "select column_name from information_schema.columns "
+                "where table_schema = :schema and table_name = :name order by ordinal_position"
+            ),
+            {"schema": schema, "name": name},
+        ).scalars()
+    )
+
+
 def _has_table(conn: Connection, name: str, schema: str = "raw") -> bool:
-    return sa.inspect(conn).has_table(name, schema=schema)
+    return bool(_columns(conn, name, schema))
 
 
 # A pandas column's type in the warehouse (PostgreSQL; DuckDB infers its own from the registered frame).
@@ -320,7 +334,7 @@ def _create_like(conn: Connection, table: str, frame: pd.DataFrame, schema: str 
     columns = ", ".join(f'"{name}" {kind}' for name, kind in types.items())
     conn.exec_driver_sql(f"create schema if not exists {schema}")
     conn.exec_driver_sql(f"create table if not exists {_quoted(table, schema)} ({columns})")
-    have = {c["name"] for c in sa.inspect(conn).get_columns(table, schema=schema)}
+    have = set(_columns(conn, table, schema))
     for name, kind in types.items():
         if name not in have:  # a parser version added a field: widen the table, keep older editions
             conn.exec_driver_sql(f'alter table {_quoted(table, schema)} add column "{name}" {kind}')
