@@ -126,6 +126,27 @@ def _postgres_mart(url: str, name: str) -> tuple[list[str], list[tuple]]:
         return columns, _sorted_rows(columns, result.fetchall())
 
 
+def _english_collation_database(cluster) -> str:
+    """A database whose text sorts as English does ('_z' < '2016-09' < 'a' < 'B'), not by code point as
+    DuckDB: the models and the release must not depend on the server's locale. ICU, when the server has it."""
+    import psycopg2
+
+    name = "english_collation"
+    conn = psycopg2.connect(cluster.url())
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            try:
+                cur.execute(
+                    f"CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'"
+                )
+            except psycopg2.Error:  # a server built without ICU: the cluster's own (code point) collation
+                return cluster.create_database()
+    finally:
+        conn.close()
+    return cluster.url(name)
+
+
 def _copy_mart(duck: Path, pg: str, name: str) -> None:
     """A DuckDB mart into PostgreSQL as the resolution asset will write it there: lists as jsonb."""
     with duckdb.connect(str(duck), read_only=True) as con:
@@ -143,7 +164,7 @@ def _copy_mart(duck: Path, pg: str, name: str) -> None:
 def both_warehouses(shared_sources, postgres_cluster, tmp_path_factory):
     """(DuckDB file, PostgreSQL URL, work dir): the same raw tables in both, dbt built over each."""
     work = tmp_path_factory.mktemp("dbt-both")
-    duck, pg = work / "warehouse.duckdb", postgres_cluster.create_database()
+    duck, pg = work / "warehouse.duckdb", _english_collation_database(postgres_cluster)
     for target in (duck, pg):
         warehouse.ensure_tables(target, list(SOURCE_IDS))
     for sid, edition, parsed, actions, row in _editions(shared_sources, work / "parse-cache"):
@@ -182,6 +203,9 @@ def test_the_history_saw_changes_and_a_held_back_edition(both_warehouses):
         ).one()
     assert {"added", "removed", "changed"} <= set(kinds)
     assert held == ([HELD_BACK[1]], [["test: held back to exercise source_freshness"]])
+    with warehouse.session(pg, read_only=True) as conn:  # the server's own order is not DuckDB's
+        order = conn.exec_driver_sql("select x from (values ('a'), ('B')) as v(x) order by x").scalars().all()
+    assert order == ["a", "B"] or "english_collation" not in pg
     assert pd.notna(kinds["changed"])
 
 
