@@ -130,7 +130,7 @@ def dbt_project_files() -> list[Path]:
 def _publish_fingerprint(settings: Settings) -> str:
     """What the marts and the release are a function of: the recorded editions and the dbt project."""
     digest = hashlib.sha256()
-    table = warehouse.editions_table(settings.duckdb_path)
+    table = warehouse.editions_table(settings.warehouse_url)
     if len(table):
         cols = [
             "source_id",
@@ -296,7 +296,7 @@ class _Build:
         from fast_pipeline.verify import damaged_inputs
 
         wanted = set(todo)
-        table = warehouse.editions_table(self.settings.duckdb_path)
+        table = warehouse.editions_table(self.settings.warehouse_url)
         if len(table):
             published = table[table["gate_passed"].fillna(False).astype(bool)]
             for sid, rows in published.groupby("source_id", sort=False):
@@ -317,7 +317,7 @@ class _Build:
         """(source, edition) still to process: each source's in acquisition order, sources interleaved by
         when their editions were acquired (for `--each-edition`)."""
         queues = []
-        table = warehouse.editions_table(self.settings.duckdb_path)  # read once: each connection costs
+        table = warehouse.editions_table(self.settings.warehouse_url)  # read once: each connection costs
         for sid in self.selected:
             rep = self.reports[sid]
             for edition, reason in quarantined_editions(table, sid).items():
@@ -376,7 +376,7 @@ class _Build:
         source = get_source(sid)
         rows = self.archive.editions(sid)[edition]
         warehouse.record_quarantine(
-            self.settings.duckdb_path,
+            self.settings.warehouse_url,
             sid,
             edition,
             parser_version=source.parser_version,
@@ -483,7 +483,7 @@ def _run_build(settings: Settings, source_ids, *, echo, publish: bool, each_edit
     logging.getLogger("dagster.builtin").setLevel(logging.WARNING)
     build = _Build(settings, selected, echo)
     try:
-        warehouse.ensure_tables(settings.duckdb_path, list(SOURCE_IDS))
+        warehouse.ensure_tables(settings.warehouse_url, list(SOURCE_IDS))
         build.acquire_all()
         todo = build.pending()
         if build.inputs_damaged(todo):

@@ -25,6 +25,7 @@ def cmd_prepare(args, settings: Settings) -> int:
 
 def cmd_build(args, settings: Settings) -> int:
     from fast_pipeline.build import run_build
+    from fast_pipeline.core import warehouse
 
     if args.source:
         unknown = [s for s in args.source if s not in SOURCE_IDS]
@@ -47,7 +48,7 @@ def cmd_build(args, settings: Settings) -> int:
             print(f"      quarantined: {edition} (see `fast-pipeline sources`)")
     for err in report.errors:
         print(f"  error: {err}")
-    print(f"  warehouse: {settings.duckdb_path}")
+    print(f"  warehouse: {warehouse.shown(settings.warehouse_url)}")
     if len(report.releases) > 1:
         print(f"  releases:  {', '.join(report.releases)} in {settings.releases_dir}")
     elif report.release:
@@ -110,7 +111,7 @@ def cmd_sources(args, settings: Settings) -> int:
     from fast_pipeline.core import warehouse
     from fast_pipeline.core.display import visible
 
-    table = warehouse.editions_table(settings.duckdb_path)
+    table = warehouse.editions_table(settings.warehouse_url)
     print(f"{'source':<20} {'last published edition':<26} {'data as of':<24} {'actions':>7}  {'age (days)':>10}  title")
     warnings, notes = [], []
     for sid in SOURCE_IDS:

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from fast_pipeline import dagster_storage
+from fast_pipeline.core import warehouse
 from fast_pipeline.settings import DBT_PROJECT_DIR, Settings
 
 GENERATED_MARK = "# Written by fast-pipeline."
@@ -53,6 +54,7 @@ def prepare_environment(settings: Settings) -> None:
     # In-process Dagster runs build their resources from the environment: hand them these settings.
     os.environ["FAST_DATA_DIR"] = str(settings.data_dir)
     os.environ["FAST_DUCKDB_PATH"] = str(settings.duckdb_path)
+    warehouse.export_dbt_environment(settings.warehouse_url)  # dbt's profile: target and connection
     if settings.mirror:
         os.environ["FAST_SOURCE_MIRROR"] = str(settings.mirror)
     else:

@@ -4,6 +4,7 @@
 |---|---|---|
 | FAST_DATA_DIR | `<repo>/data` | runtime outputs: archive, cache, warehouse, releases, Dagster instance |
 | FAST_DUCKDB_PATH | `$FAST_DATA_DIR/warehouse.duckdb` | the embedded warehouse |
+| FAST_WAREHOUSE_URL | `duckdb:///$FAST_DUCKDB_PATH` | the warehouse: that DuckDB file, or `postgresql://user:password@host:port/db` |
 | FAST_DAGSTER_STORAGE_URL | unset (SQLite under DAGSTER_HOME) | Dagster's runs, events, schedules on PostgreSQL (docs/deploy.md) |
 | FAST_SOURCE_MIRROR | unset | replay `DIR/<source_id>/<edition>/<file>` instead of the network |
 | FAST_LOCK_WAIT | 10 | seconds a writer (`build`, `verify`) waits for another to release the data directory |
@@ -24,6 +25,7 @@ from pathlib import Path
 from fast_pipeline.core.errors import ConfigError
 from fast_pipeline.core.http import HttpSettings
 from fast_pipeline.core.locks import DEFAULT_WAIT
+from fast_pipeline.core.warehouse import DRIVERS, POSTGRES, SETTING, parse_url
 from fast_pipeline.dagster_storage import storage_url_from_env
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -78,6 +80,17 @@ def _http_from_env() -> HttpSettings:
     return replace(HttpSettings(), **overrides)
 
 
+def _warehouse_from_env(duckdb_path: Path) -> tuple[Path, str | None]:
+    """(DuckDB file, PostgreSQL URL or None) from FAST_WAREHOUSE_URL; a duckdb:/// URL names the file."""
+    text = os.environ.get(SETTING, "").strip()
+    if not text:
+        return duckdb_path, None
+    url = parse_url(text)
+    if DRIVERS[url.drivername] == POSTGRES:
+        return duckdb_path, text
+    return Path(url.database).expanduser().resolve(), None
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -87,14 +100,27 @@ class Settings:
     dagster_storage_url: str | None = None  # PostgreSQL for Dagster's storage; None: SQLite in the instance
     instance_dir: Path | None = None  # the Dagster instance; None: <data_dir>/dagster
     lock_wait: float = DEFAULT_WAIT  # core.locks: how long a second writer waits
+    postgres_url: str | None = None  # FAST_WAREHOUSE_URL when it is PostgreSQL; None: the DuckDB file
+
+    @property
+    def warehouse_url(self) -> str:
+        """The warehouse's SQLAlchemy URL (core.warehouse.engine turns it into the one Engine)."""
+        return self.postgres_url or f"duckdb:///{self.duckdb_path}"
+
+    @property
+    def warehouse_kind(self) -> str:
+        """`duckdb` or `postgresql`: the dbt target too."""
+        return POSTGRES if self.postgres_url else "duckdb"
 
     @classmethod
     def from_env(cls) -> Settings:
         data_dir = _env_path("FAST_DATA_DIR", REPO_ROOT / "data")
         mirror = os.environ.get("FAST_SOURCE_MIRROR")
+        duckdb_path, postgres_url = _warehouse_from_env(_env_path("FAST_DUCKDB_PATH", data_dir / "warehouse.duckdb"))
         return cls(
             data_dir=data_dir,
-            duckdb_path=_env_path("FAST_DUCKDB_PATH", data_dir / "warehouse.duckdb"),
+            duckdb_path=duckdb_path,
+            postgres_url=postgres_url,
             mirror=Path(mirror).expanduser().resolve() if mirror else None,
             http=_http_from_env(),
             dagster_storage_url=storage_url_from_env(),

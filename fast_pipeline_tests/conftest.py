@@ -43,6 +43,7 @@ SLOW = (
     "orchestration/test_ui_after_cli_build.py",
     "orchestration/test_each_edition.py",
     "postgres/test_cli_build_on_postgres.py",
+    "postgres/test_dbt_on_postgres.py",
     "release/",
     "resolution/test_dbt_models.py",
     "resolution/test_real_editions.py",

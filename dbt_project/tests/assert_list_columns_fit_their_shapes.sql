@@ -15,20 +15,20 @@ lists as (
 ),
 not_arrays as (
     select action_id, edition, field, value as problem from lists
-    where value is not null and json_type(value) <> 'ARRAY'
+    where value is not null and not {{ json_type_is('value', 'ARRAY') }}
 ),
 elements as (
     select l.action_id, l.edition, l.field, l.shape, e.value as element
-    from lists as l, json_each(l.value) as e
-    where json_type(l.value) = 'ARRAY'
+    from lists as l, {{ json_elements('l.value', 'e') }}
+    where {{ json_type_is('l.value', 'ARRAY') }}
 ),
 bad_text as (
-    select action_id, edition, field, element as problem from elements
-    where shape = 'text_list' and json_type(element) <> 'VARCHAR'
+    select action_id, edition, field, cast(element as varchar) as problem from elements
+    where shape = 'text_list' and not {{ json_type_is('element', 'VARCHAR') }}
 ),
 unknown_keys as (
     select e.action_id, e.edition, e.field, 'unknown key ' || k.key as problem
-    from elements as e, json_each(e.element) as k
+    from elements as e, {{ json_entries('e.element', 'k') }}
     where e.shape in ('identifiers', 'related_parties')
       and not (
           (e.shape = 'identifiers' and k.key in ({{ "'" ~ (shapes['identifiers'].keys() | join("', '")) ~ "'" }}))

@@ -62,12 +62,12 @@ if not DBT_PROJECT.manifest_path.exists():
 
 @dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=Translator())
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineResource):
-    """Build and test every dbt model over the embedded DuckDB warehouse."""
-    settings = pipeline.settings()  # exports FAST_DUCKDB_PATH for the dbt profile
+    """Build and test every dbt model over the warehouse (FAST_WAREHOUSE_URL: DuckDB or PostgreSQL)."""
+    settings = pipeline.settings()  # exports the dbt profile's target and connection
     # every source's raw table exists even when the UI's own path processed only some sources' editions
-    warehouse.ensure_tables(settings.duckdb_path, list(SOURCE_IDS))
+    warehouse.ensure_tables(settings.warehouse_url, list(SOURCE_IDS))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
-    context.log.info(f"dbt build against {settings.duckdb_path}")
+    context.log.info(f"dbt build against {warehouse.shown(settings.warehouse_url)}")
     yield from dbt.cli(["build"], context=context).stream()
 
 

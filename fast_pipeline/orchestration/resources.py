@@ -8,6 +8,7 @@ from pathlib import Path
 
 from dagster import ConfigurableResource
 
+from fast_pipeline.core import warehouse
 from fast_pipeline.core.archive import Archive
 from fast_pipeline.core.http import HttpClient
 from fast_pipeline.core.locks import writer_lock
@@ -29,7 +30,8 @@ class PipelineResource(ConfigurableResource):
             s = replace(s, duckdb_path=Path(self.duckdb_path))
         if self.mirror:
             s = replace(s, mirror=Path(self.mirror))
-        os.environ["FAST_DUCKDB_PATH"] = str(s.duckdb_path)  # dbt's profile reads the same path
+        os.environ["FAST_DUCKDB_PATH"] = str(s.duckdb_path)
+        warehouse.export_dbt_environment(s.warehouse_url)  # dbt's profile reads the same warehouse
         return s
 
     def writing(self, command: str):

@@ -189,7 +189,7 @@ def build_source_definitions(source: Source) -> SourceDefinitions:
         issues = [] if failures else source.cross_check(frame)
         if not failures:
             with pipeline.writing(f"{sid}/parsed"):
-                warehouse.write_edition(settings.duckdb_path, sid, context.partition_key, parsed=frame)
+                warehouse.write_edition(settings.warehouse_url, sid, context.partition_key, parsed=frame)
         context.log.info(
             f"{sid} {context.partition_key}: parsed {len(frame)} rows from {len(files)} file(s), {cached} from cache"
         )
@@ -256,13 +256,13 @@ def build_source_definitions(source: Source) -> SourceDefinitions:
         retrieved_at = max((f.retrieved_at or "") for f in files) or None
         origin = pipeline.archive().editions(sid)[edition][0].origin
         acquired = edition_dates.acquired_at(origin, edition, retrieved_at)
-        previous = warehouse.previous_published(settings.duckdb_path, sid, edition, acquired)
+        previous = warehouse.previous_published(settings.warehouse_url, sid, edition, acquired)
         previous_date = previous["as_of_date"] if previous and previous["date_basis"] == "published" else None
         dating = edition_dates.date_edition(edition_date, acquired, origin, previous_date)
         if dating and dating.warning:
             context.log.warning(f"{sid} {edition}: {dating.warning}")
         previous_ids = (
-            warehouse.edition_action_ids(settings.duckdb_path, sid, previous["edition"])
+            warehouse.edition_action_ids(settings.warehouse_url, sid, previous["edition"])
             if previous and meta.gate.max_removed_share
             else None
         )
@@ -293,7 +293,7 @@ def build_source_definitions(source: Source) -> SourceDefinitions:
                 date_warning=dating and dating.warning,
             )
             with pipeline.writing(f"{sid}/actions"):
-                warehouse.write_edition(settings.duckdb_path, sid, edition, actions=rows, edition_row=record.as_row())
+                warehouse.write_edition(settings.warehouse_url, sid, edition, actions=rows, edition_row=record.as_row())
             # raw.editions changed too: say so, so that its dbt dependents (published editions, freshness)
             # count as having an updated upstream
             context.log_event(editions_updated(sid, edition))

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import duckdb
 import pandas as pd
 
 from fast_pipeline.core.display import markdown, markdown_code
 from fast_pipeline.core.errors import PipelineError
 from fast_pipeline.release.package import records
+from fast_pipeline.release.reader import Reader
 
 MARKDOWN_LIMIT = 50  # actions listed per source and kind in CHANGES.md; changes.json lists all
 
@@ -64,7 +64,7 @@ def carried_editions(freshness: list[dict]) -> dict[str, str]:
     return {s["source_id"]: s["published_edition"] for s in freshness if s["published_edition"]}
 
 
-def _locate(con: duckdb.DuckDBPyConnection, old: dict[str, str], new: dict[str, str], strict: bool) -> list[str]:
+def _locate(con: Reader, old: dict[str, str], new: dict[str, str], strict: bool) -> list[str]:
     """Temp table `sides(side, source_id, edition, edition_seq)`: where each release's editions sit in the
     warehouse. An edition the warehouse does not hold as published raises, or when not `strict` is left out
     (its source then counts as new) with a note."""
@@ -75,7 +75,9 @@ def _locate(con: duckdb.DuckDBPyConnection, old: dict[str, str], new: dict[str, 
                    select w.side, w.source_id, w.edition, e.edition_seq
                    from wanted as w left join intermediate.int_editions__published as e using (source_id, edition)""")
     con.unregister("wanted")
-    missing = con.execute("select source_id, edition from sides where edition_seq is null order by all").fetchall()
+    missing = con.execute(
+        "select source_id, edition from sides where edition_seq is null order by source_id, edition"
+    ).fetchall()
     if missing and strict:
         raise PipelineError(
             None,
@@ -93,7 +95,7 @@ def _locate(con: duckdb.DuckDBPyConnection, old: dict[str, str], new: dict[str, 
 
 
 def diff(
-    con: duckdb.DuckDBPyConnection,
+    con: Reader,
     old: dict[str, str],
     new: dict[str, str],
     previous: str | None = None,
@@ -113,26 +115,34 @@ def diff(
                         from intermediate.int_actions__history_values as v
                         join sides as s on s.side = '{side}' and s.source_id = v.source_id
                                        and s.edition_seq = v.edition_seq""")
-    order = "order by source_id, party_name, action_id"
+    by_party = ", ".join(con.text_order(f"q.{c}") for c in ("source_id", "party_name", "action_id"))
+
+    def ordered(sql: str) -> str:  # by source, party, action; text by code point on both databases
+        return f"select * from ({sql}) as q order by {by_party}"
+
     added = records(
-        con.execute(f"""
+        con.execute(
+            ordered("""
         select n.action_id, n.source_id, n.natural_key, n.party_name, n.action_type, n.status,
                a.first_seen_edition,
                exists (select 1 from intermediate.int_actions__unioned as u
                        join sides as s on s.side = 'old' and s.source_id = u.source_id
                        where u.action_id = n.action_id and u.edition_seq < s.edition_seq) as relisted
         from new as n join marts.adverse_actions as a using (action_id)
-        where n.action_id not in (select action_id from old) {order}""")
+        where n.action_id not in (select action_id from old)""")
+        )
     )
     removed = records(
-        con.execute(f"""
+        con.execute(
+            ordered("""
         select o.action_id, o.source_id, o.natural_key, o.party_name, o.action_type,
                a.last_seen_edition, a.removed_in_edition
         from old as o left join marts.adverse_actions as a using (action_id)
-        where o.action_id not in (select action_id from new) {order}""")
+        where o.action_id not in (select action_id from new)""")
+        )
     )
     fields = records(
-        con.execute("""
+        con.execute(f"""
         with kept as (select action_id from old intersect select action_id from new)
         select coalesce(n.action_id, o.action_id) as action_id, coalesce(n.field, o.field) as field,
                o.value as old, n.value as new
@@ -140,19 +150,20 @@ def diff(
         full join (select * from old_values where action_id in (select action_id from kept)) as o
             using (action_id, field)
         where n.value is distinct from o.value
-        order by action_id, field""")
+        order by {con.text_order("action_id")}, {con.text_order("field")}""")
     )
     by_action: dict[str, list[dict]] = {}
     for f in fields:
         by_action.setdefault(f.pop("action_id"), []).append(f)
+    con.register("changed_ids", pd.DataFrame({"action_id": sorted(by_action)}, dtype=object))
     changed = records(
         con.execute(
-            f"""
+            ordered("""
         select action_id, source_id, natural_key, party_name, action_type from new
-        where list_contains(?, action_id) {order}""",
-            [sorted(by_action)],
+        where action_id in (select action_id from changed_ids)""")
         )
     )
+    con.unregister("changed_ids")
     for item in changed:
         item["fields"] = by_action[item["action_id"]]
     for table in ("sides", "old", "new", "old_values", "new_values"):

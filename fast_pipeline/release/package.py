@@ -19,8 +19,9 @@ import duckdb
 import pyarrow
 
 from fast_pipeline import __version__
-from fast_pipeline.core.warehouse import EDITION_ORDER
+from fast_pipeline.core.warehouse import edition_order
 from fast_pipeline.release import ftm
+from fast_pipeline.release.reader import Reader
 from fast_pipeline.release.tables import FORMATS, Table, describe, table_schema
 from fast_pipeline.sources.registry import SOURCE_IDS, get_source
 
@@ -73,19 +74,19 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def records(cur: duckdb.DuckDBPyConnection) -> list[dict]:
+def records(cur) -> list[dict]:
     """A query's rows as dicts."""
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row)) for row in cur.fetchall()]
 
 
-def source_freshness(con: duckdb.DuckDBPyConnection) -> list[dict]:
+def source_freshness(con: Reader) -> list[dict]:
     """Every registered source: the edition carried, the dates it speaks for, and editions held back."""
     carried = {r["source_id"]: r for r in records(con.execute("select * from marts.source_freshness"))}
     failed = records(
         con.execute(
             f"select source_id, edition, gate_reasons from raw.editions "
-            f"where not gate_passed order by source_id, {EDITION_ORDER}"
+            f"where not gate_passed order by {con.text_order('source_id')}, {edition_order(con.conn)}"
         )
     )
     out = []

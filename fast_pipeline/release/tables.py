@@ -30,6 +30,7 @@ import yaml
 from fast_pipeline.core.canonical import CANONICAL_FIELDS
 from fast_pipeline.core.display import csv_cell, json_text_for_csv
 from fast_pipeline.core.errors import PipelineError
+from fast_pipeline.release.reader import Reader
 from fast_pipeline.release.schema import KEYS, TABLES, frictionless_type, is_json, is_nested, type_name
 from fast_pipeline.settings import DBT_PROJECT_DIR
 
@@ -53,16 +54,27 @@ class Table:
     def columns(self) -> list[str]:
         return self.schema.names
 
-    def order_by(self) -> str:
+    def order_by(self, reader: Reader | None = None) -> str:
         names = self.key + [c for c in self.columns if c not in self.key]
-        return ", ".join(f'"{c}" asc nulls last' for c in names)
+        types = {f.name: f.type for f in self.schema}
 
-    def select(self) -> str:
-        cols = ", ".join(f'"{c}"' for c in self.columns)
-        return f'select {cols} from {SCHEMA}."{self.name}" order by {self.order_by()}'
+        def term(c: str) -> str:
+            text = reader is not None and pa.types.is_string(types[c])
+            return reader.text_order(f'"{c}"') if text else f'"{c}"'
+
+        return ", ".join(f"{term(c)} asc nulls last" for c in names)
+
+    def select(self, reader: Reader | None = None) -> str:
+        """The mart's rows in release order; JSON columns as their text."""
+        json_columns = {f.name for f in self.schema if is_json(f.type)}
+        cols = ", ".join(
+            f'{reader.json_text(f"{chr(34)}{c}{chr(34)}")} as "{c}"' if reader and c in json_columns else f'"{c}"'
+            for c in self.columns
+        )
+        return f'select {cols} from {SCHEMA}."{self.name}" order by {self.order_by(reader)}'
 
 
-def mart_tables(con: duckdb.DuckDBPyConnection) -> list[Table]:
+def mart_tables(con: Reader) -> list[Table]:
     """The marts, checked against their declared schemas: same tables, same columns in the same order."""
     names = [
         r[0]
@@ -103,16 +115,12 @@ def mart_tables(con: duckdb.DuckDBPyConnection) -> list[Table]:
     return out
 
 
-def read(con: duckdb.DuckDBPyConnection, table: Table) -> pa.Table:
+def read(con: Reader, table: Table) -> pa.Table:
     """The mart's rows in key order, cast to the declared schema (a lossy cast fails)."""
-    cursor = con.cursor()  # its own result state: an unfinished fetch elsewhere on `con` does not block it
-    try:
-        return cursor.sql(table.select()).to_arrow_table().cast(table.schema)
-    finally:
-        cursor.close()
+    return con.arrow(table.select(con), table.schema)
 
 
-def export(con: duckdb.DuckDBPyConnection, table: Table, out_dir: Path) -> dict[str, Path]:
+def export(con: Reader, table: Table, out_dir: Path) -> dict[str, Path]:
     """The table in every format: {format: path}."""
     data = read(con, table)
     paths = {fmt: out_dir / f"{table.name}.{fmt}" for fmt in FORMATS}

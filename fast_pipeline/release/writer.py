@@ -29,12 +29,13 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from fast_pipeline.core import warehouse
 from fast_pipeline.core.errors import PipelineError
-from fast_pipeline.core.warehouse import connect
 from fast_pipeline.release import ftm
 from fast_pipeline.release import version as versions
 from fast_pipeline.release.changes import Changes, carried_editions, diff, render_markdown
 from fast_pipeline.release.package import DUCKDB_FILE, datapackage, sha256, source_freshness, write_json
+from fast_pipeline.release.reader import reading
 from fast_pipeline.release.schema import FORMAT_CHANGES, FORMAT_VERSION
 from fast_pipeline.release.tables import FORMATS, export, mart_tables, write_duckdb
 from fast_pipeline.settings import Settings
@@ -93,7 +94,7 @@ def _freshness_of(release_dir: Path) -> list[dict]:
 def release_diff(settings: Settings, old_version: str, new_version: str) -> Changes:
     """What changed from one release to another, read from the warehouse (see changes.py)."""
     old, new = (carried_editions(_freshness_of(release_path(settings, v))) for v in (old_version, new_version))
-    with connect(settings.duckdb_path, read_only=True) as con:
+    with reading(settings.warehouse_url) as con:
         return diff(con, old, new, previous=old_version)
 
 
@@ -167,7 +168,7 @@ def write_release(settings: Settings) -> ReleaseResult:
     """Export the marts as a new release, unless nothing changed since the latest one."""
     root = settings.releases_dir
     root.mkdir(parents=True, exist_ok=True)
-    if not settings.duckdb_path.exists():
+    if not warehouse.exists(settings.warehouse_url):
         raise ReleaseError(f"no warehouse at {settings.duckdb_path}: run `fast-pipeline build` first")
     with _locked(root):
         for stale in root.glob(TMP_PREFIX + "*"):  # left by a killed run; we hold the lock
@@ -180,11 +181,11 @@ def write_release(settings: Settings) -> ReleaseResult:
 
 
 def _write(settings: Settings, tmp: Path) -> ReleaseResult:
-    with connect(settings.duckdb_path, read_only=True) as con:
-        con.execute("set threads = 1")  # one writer thread: the same rows in the same files every time
+    with reading(settings.warehouse_url) as con:
         tables = mart_tables(con)
         if "adverse_actions" not in {t.name for t in tables}:
-            raise ReleaseError(f"the warehouse {settings.duckdb_path} has no marts.adverse_actions: run dbt first")
+            shown = warehouse.shown(settings.warehouse_url)
+            raise ReleaseError(f"the warehouse {shown} has no marts.adverse_actions: run dbt first")
         try:
             data_files = [p for t in tables for p in export(con, t, tmp).values()]
         except pa.ArrowInvalid as exc:  # a mart value that its declared type cannot hold

@@ -116,8 +116,8 @@ def test_tracked_fields_are_listed_once_and_skip_provenance(con):
         "party_record_id",
         "natural_key",
     }
-    sql = (DBT_PROJECT_DIR / "models/intermediate/int_actions__history_state.sql").read_text()
-    listed = re.findall(r"'(\w+)'", sql[sql.index("{% set tracked") : sql.index("%}", sql.index("{% set tracked"))])
+    sql = (DBT_PROJECT_DIR / "macros/tracked_fields.sql").read_text()  # the one list, used by the history models
+    listed = re.findall(r"'(\w+)'", sql[sql.index("return([") : sql.index("])")])
     canonical = {f for f in fields if not f.startswith("details.")}
     assert canonical <= set(listed) and len(listed) == len(set(listed)) == 22
 

@@ -31,7 +31,7 @@ spans as (
     select source_id, action_id, version,
            min(edition_seq) as valid_from_seq,
            max(edition_seq) as last_seen_seq,
-           arg_min(opened_by, edition_seq) as opened_by
+           max(opened_by) as opened_by  -- a version's first row is the only one with opened_by set
     from numbered
     group by source_id, action_id, version
 ),

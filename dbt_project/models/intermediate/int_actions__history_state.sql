@@ -1,15 +1,8 @@
--- What each action's tracked fields hold in each published edition, with one rule for format gaps: a field
--- that no row of an edition fills (the file format does not carry it, e.g. the Brazilian CSV has no legal
--- basis) says nothing, so the action keeps its value from its previous edition; a field some rows fill
--- and this row leaves empty is empty. The same per key of `details`. This is the one place that lists the
--- tracked fields: what the publisher says about the action. Not tracked: provenance that moves with every
--- file (edition, source_url, source_sha256, source_locator) and IDs derived here (party_record_id).
-{% set tracked = [
-    'action_type', 'authority', 'jurisdiction', 'legal_basis', 'party_name', 'party_kind',
-    'party_identifiers', 'party_aliases', 'party_former_names', 'related_parties', 'party_country',
-    'party_address', 'goods', 'sector_code', 'sector_scheme', 'workers_affected', 'status_raw', 'status',
-    'action_date', 'listed_date', 'effective_date', 'ended_date',
-] %}
+-- What each action's tracked fields (macro tracked_fields) hold in each published edition, with one rule
+-- for format gaps: a field that no row of an edition fills (the file format does not carry it, e.g. the
+-- Brazilian CSV has no legal basis) says nothing, so the action keeps its value from its previous edition;
+-- a field some rows fill and this row leaves empty is empty. The same per key of `details`.
+{% set tracked = tracked_fields() %}
 with actions as (
     select source_id, action_id, edition_seq, details, {{ tracked | join(', ') }}
     from {{ ref('int_actions__unioned') }}
@@ -26,7 +19,7 @@ canonical as (
     select source_id, action_id, edition_seq, details,
         {% for f in tracked %}
         case when stated_{{ f }} then {{ f }}
-             else (last_value(case when stated_{{ f }} then struct_pack(v := {{ f }}) end ignore nulls) over earlier).v
+             else {{ last_stated(f, 'stated_' ~ f, 'earlier') }}
         end as {{ f }}{{ ',' if not loop.last }}
         {% endfor %}
     from flagged
@@ -34,8 +27,8 @@ canonical as (
 ),
 detail_items as (
     select a.source_id, a.action_id, a.edition_seq, j.key, j.value
-    from actions as a, json_each(a.details) as j
-    where json_type(j.value) <> 'NULL'
+    from actions as a, {{ json_entries('a.details', 'j') }}
+    where not {{ json_type_is('j.value', 'NULL') }}
 ),
 stated_keys as (
     select distinct source_id, edition_seq, key from detail_items
@@ -49,21 +42,21 @@ key_grid as (  -- each action in each of its editions, for every key its source 
 ),
 carried_keys as (  -- keys an edition does not state at all, with the action's value where last stated
     select action_id, edition_seq, key, stated,
-           (last_value(case when stated then struct_pack(v := value) end ignore nulls) over earlier).v as value
+           {{ last_stated('value', 'stated', 'earlier') }} as value
     from key_grid
     window earlier as (partition by action_id, key order by edition_seq
                        rows between unbounded preceding and 1 preceding)
 ),
 carried_details as (
     select action_id, edition_seq,
-           json('{' || string_agg(to_json(key) || ':' || value, ',' order by key) || '}') as carried
+           {{ json_object_agg_text('key', 'value') }} as carried
     from carried_keys
     where not stated and value is not null
     group by action_id, edition_seq
 )
 select
-    c.* exclude (details),
+    c.source_id, c.action_id, c.edition_seq, {% for f in tracked %}c.{{ f }}, {% endfor %}
     case when d.carried is null then c.details
-         else cast(json_merge_patch(json(c.details), d.carried) as varchar) end as details
+         else {{ json_patch_text('c.details', 'd.carried') }} end as details
 from canonical as c
 left join carried_details as d using (action_id, edition_seq)

@@ -5,8 +5,11 @@
 -- native lists (json_list), `details` the warehouse's JSON type (its keys differ by source).
 with latest_row as (
     select action_id, edition_seq, natural_key, party_record_id, source_url, source_sha256, source_locator
-    from {{ ref('int_actions__unioned') }}
-    qualify row_number() over (partition by action_id order by edition_seq desc) = 1
+    from (
+        select *, row_number() over (partition by action_id order by edition_seq desc) as recency
+        from {{ ref('int_actions__unioned') }}
+    ) as ranked
+    where recency = 1
 ),
 latest as (
     select s.*, r.natural_key, r.party_record_id, r.source_url, r.source_sha256, r.source_locator
@@ -14,7 +17,7 @@ latest as (
     join {{ ref('int_actions__history_state') }} as s using (action_id, edition_seq)
 ),
 party_members as (  -- the resolved party of each party record
-    select unnest(party_record_ids) as party_record_id, party_id
+    select {{ list_unnest('party_record_ids') }} as party_record_id, party_id
     from {{ ref('parties') }}
 )
 select

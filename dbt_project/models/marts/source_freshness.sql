@@ -5,14 +5,17 @@ with ordered as (
 ),
 published as (
     select *
-    from ordered
-    where gate_passed
-    qualify row_number() over (partition by source_id order by acquired_seq desc) = 1
+    from (
+        select *, row_number() over (partition by source_id order by acquired_seq desc) as recency
+        from ordered
+        where gate_passed
+    ) as ranked
+    where recency = 1
 ),
 held as (
     select e.source_id,
-           list(e.edition order by e.acquired_seq) as held_back_editions,
-           list(coalesce({{ json_list('e.gate_reasons', 'text_list') }}, {{ json_list("'[]'", 'text_list') }}) order by e.acquired_seq) as held_back_reasons
+           {{ list_agg('e.edition', 'e.acquired_seq') }} as held_back_editions,
+           {{ list_agg("coalesce(" ~ json_list('e.gate_reasons', 'text_list') ~ ", " ~ json_list("'[]'", 'text_list') ~ ")", 'e.acquired_seq') }} as held_back_reasons
     from ordered as e
     join published as p on p.source_id = e.source_id and e.acquired_seq > p.acquired_seq
     where not e.gate_passed
