@@ -1,11 +1,13 @@
 """How long `fast-pipeline build` takes, as a user runs it (a subprocess of the console script, so start-up
 and imports count):
 
-    python benchmarks/bench_build.py [--mirror ../shared/sources] [--repeat 2]
+    python benchmarks/bench_build.py [--mirror ../shared/sources] [--repeat 2] [--warehouse duckdb,postgres]
     python benchmarks/bench_build.py --scaling [--editions 200]
 
 - cold: an empty data directory (no archive, parse cache, warehouse or Dagster instance); target <= 15 s;
 - no-op: the same command again on that directory; target <= 1 s;
+- both for each warehouse named by --warehouse (default: duckdb), side by side: `postgres` starts a throwaway
+  PostgreSQL 15 cluster (as the tests do) and gives every cold build a fresh database in it;
 - scaling: the cost of one new edition with 10 already built, then with N (default 200) already built,
   from mutated copies of the saved Brazilian CSV edition; target: the N+1st costs at most 2x the 11th.
 
@@ -18,6 +20,7 @@ Run with any Python: it re-executes itself with the project's .venv/bin/python w
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
 import random
@@ -55,10 +58,12 @@ def baseline() -> float:
     return time.perf_counter() - started
 
 
-def timed_build(data_dir: Path, mirror: Path, *args: str) -> float:
+def timed_build(data_dir: Path, mirror: Path, *args: str, warehouse_url: str | None = None) -> float:
     env = {**os.environ, "FAST_DATA_DIR": str(data_dir), "FAST_SOURCE_MIRROR": str(mirror)}
-    env.pop("DAGSTER_HOME", None)
-    env.pop("FAST_DUCKDB_PATH", None)
+    for name in ("DAGSTER_HOME", "FAST_DUCKDB_PATH", "FAST_WAREHOUSE_URL", "FAST_DAGSTER_STORAGE_URL"):
+        env.pop(name, None)
+    if warehouse_url:
+        env["FAST_WAREHOUSE_URL"] = warehouse_url
     exe = REPO / ".venv" / "bin" / "fast-pipeline"
     started = time.perf_counter()
     proc = subprocess.run([str(exe), "build", *args], env=env, capture_output=True, text=True)
@@ -72,21 +77,40 @@ def _line(name: str, seconds: float, unit: float, target: str = "") -> str:
     return f"{name:<34} {seconds:8.2f} s  {seconds / unit:7.1f} x baseline  {target}"
 
 
-def bench_cold_and_noop(mirror: Path, repeat: int) -> None:
+def bench_cold_and_noop(mirror: Path, repeat: int, warehouses: list[str]) -> None:
     unit = baseline()
     print(_line("baseline (fixed CPU workload)", unit, unit))
-    colds, noops = [], []
-    for i in range(repeat):
-        data = Path(tempfile.mkdtemp(prefix="fast-bench-"))
-        try:
-            colds.append(timed_build(data, mirror))
-            noops.append(timed_build(data, mirror))
-        finally:
-            shutil.rmtree(data, ignore_errors=True)
-        print(f"run {i + 1}: cold {colds[-1]:.2f} s, no-op {noops[-1]:.2f} s")
-    cold, noop = statistics.median(colds), statistics.median(noops)
-    print(_line(f"cold build (median of {repeat})", cold, unit, "(target <= 15 s)"))
-    print(_line(f"no-op rebuild (median of {repeat})", noop, unit, "(target <= 1 s)"))
+    with contextlib.ExitStack() as stack:
+        cluster = stack.enter_context(_postgres()) if "postgres" in warehouses else None
+        figures = {}
+        for target in warehouses:
+            colds, noops = [], []
+            for i in range(repeat):
+                url = cluster.create_database() if target == "postgres" else None
+                data = Path(tempfile.mkdtemp(prefix="fast-bench-"))
+                try:
+                    colds.append(timed_build(data, mirror, warehouse_url=url))
+                    noops.append(timed_build(data, mirror, warehouse_url=url))
+                finally:
+                    shutil.rmtree(data, ignore_errors=True)
+                print(f"{target} run {i + 1}: cold {colds[-1]:.2f} s, no-op {noops[-1]:.2f} s")
+            figures[target] = statistics.median(colds), statistics.median(noops)
+        for target, (cold, noop) in figures.items():
+            print(_line(f"{target}: cold build (median of {repeat})", cold, unit, "(target <= 15 s)"))
+            print(_line(f"{target}: no-op rebuild (median of {repeat})", noop, unit, "(target <= 1 s)"))
+
+
+@contextlib.contextmanager
+def _postgres():
+    """A throwaway PostgreSQL cluster, the tests' own (fast_pipeline_tests/support/postgres.py)."""
+    sys.path.insert(0, str(REPO))
+    from fast_pipeline_tests.support.postgres import PostgresCluster
+
+    reason = PostgresCluster.unavailable()
+    if reason:
+        sys.exit(f"bench_build: cannot start PostgreSQL: {reason}")
+    with PostgresCluster() as cluster:
+        yield cluster
 
 
 # --- scaling ---------------------------------------------------------------------------------------------
@@ -145,6 +169,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--scaling", action="store_true", help="measure the cost of one new edition instead")
     parser.add_argument("--editions", type=int, default=200, help="editions already built (with --scaling)")
+    parser.add_argument(
+        "--warehouse", default="duckdb", help="comma-separated warehouses to measure side by side: duckdb,postgres"
+    )
     parser.add_argument("--which-python", action="store_true", help="print the interpreter it runs under, and stop")
     args = parser.parse_args()
     if args.which_python:
@@ -155,7 +182,11 @@ def main() -> None:
     if args.scaling:
         bench_scaling(args.mirror.resolve(), args.editions)
     else:
-        bench_cold_and_noop(args.mirror.resolve(), args.repeat)
+        warehouses = [w.strip() for w in args.warehouse.split(",") if w.strip()]
+        unknown = sorted(set(warehouses) - {"duckdb", "postgres"})
+        if unknown or not warehouses:
+            sys.exit(f"bench_build: unknown --warehouse {', '.join(unknown) or '(none)'}; known: duckdb, postgres")
+        bench_cold_and_noop(args.mirror.resolve(), args.repeat, warehouses)
 
 
 if __name__ == "__main__":
