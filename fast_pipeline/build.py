@@ -416,7 +416,11 @@ class _Build:
         dbt_log.parent.mkdir(parents=True, exist_ok=True)
         instance = self.instance
         # dagster-dbt echoes every dbt event to stdout: keep it in a log file (and the Dagster run), not the terminal
-        with dbt_log.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        with (
+            warehouse.publish_lock(settings.warehouse_url, on_wait=lambda line: self.echo(f"publish  {line}")),
+            dbt_log.open("w", encoding="utf-8") as log,
+            contextlib.redirect_stdout(log),
+        ):
             result = run_job(instance, "publish", tags={"trigger": "cli-build"})
         failed_tests = [e for e in result.get_asset_check_evaluations() if not e.passed]
         if not result.success or failed_tests:

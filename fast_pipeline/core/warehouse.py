@@ -89,6 +89,8 @@ def edition_order(conn: Connection, descending: bool = False) -> str:
 # build's, while dbt runs) for minutes, so a reader gives up soon with one line instead of a traceback.
 READER_WAIT, WRITER_WAIT = 3.0, 30.0
 WRITER_LOCK_KEY = 0x66617374_77726974  # PostgreSQL advisory lock of the warehouse's writers ("fastwrit")
+PUBLISH_LOCK_KEY = 0x66617374_70756262  # ... and of its one publisher at a time ("fastpubb")
+PUBLISH_WAIT = 900.0  # seconds a build waits for another host's publish (dbt, resolution, release) to end
 _PID = re.compile(r"\(PID (\d+)\)")
 
 
@@ -241,6 +243,44 @@ def session(target, read_only: bool = False):
             if not read_only and conn.dialect.name == "postgresql":
                 conn.exec_driver_sql(f"select pg_advisory_xact_lock({WRITER_LOCK_KEY})")
             yield conn
+    finally:
+        conn.close()
+
+
+@contextmanager
+def publish_lock(target, wait: float = PUBLISH_WAIT, on_wait=None):
+    """One publish at a time on a shared warehouse: dbt replaces the marts it builds, and two `dbt build`s of
+    one PostgreSQL schema at once collide (on its temporary relations, or replace each other's tables half
+    way). A session-level advisory lock, held on its own connection for the whole publish, so builds on
+    several hosts take turns; the server drops it if the holder dies. `on_wait` is told once if another
+    holds it. DuckDB needs none: its file has one writer, which the data directory's writer lock is."""
+    eng = engine(target)
+    if eng.dialect.name != "postgresql":
+        yield
+        return
+    conn = eng.connect()
+    try:
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        ends, told = time.monotonic() + wait, False
+        while not conn.exec_driver_sql(f"select pg_try_advisory_lock({PUBLISH_LOCK_KEY})").scalar():
+            holder = conn.exec_driver_sql(
+                "select a.pid from pg_locks l join pg_stat_activity a on a.pid = l.pid "
+                f"where l.locktype = 'advisory' and l.granted and (l.classid::bigint << 32 | l.objid::bigint) = {PUBLISH_LOCK_KEY}"
+            ).scalar()
+            if time.monotonic() >= ends:
+                raise LockError(
+                    _shown(eng),
+                    f"another build (server pid {holder or '?'}) has been publishing to this warehouse for more "
+                    f"than {wait:g}s; try again when it has finished",
+                )
+            if on_wait and not told:
+                on_wait(f"another build (server pid {holder or '?'}) is publishing to this warehouse: waiting for it")
+                told = True
+            time.sleep(0.5)
+        try:
+            yield
+        finally:
+            conn.exec_driver_sql(f"select pg_advisory_unlock({PUBLISH_LOCK_KEY})")
     finally:
         conn.close()
 
