@@ -6,6 +6,7 @@ run started by `fast-pipeline build` then costs no subprocess per step (see orch
 
 from dagster import Definitions, define_asset_job, in_process_executor
 
+from fast_pipeline.environment import PUBLISH_RUN_TAGS
 from fast_pipeline.orchestration.automation import automation_sensor
 from fast_pipeline.orchestration.dbt_assets import dbt_resource, editions_registry, warehouse_models
 from fast_pipeline.orchestration.release_assets import release
@@ -19,6 +20,7 @@ publish_job = define_asset_job(
     "publish",
     selection=[warehouse_models, release],
     description="Rebuild the dbt models over the warehouse and write a release.",
+    tags=PUBLISH_RUN_TAGS,
 )
 
 defs = Definitions(

@@ -22,14 +22,36 @@ run_coordinator:
   module: dagster.core.run_coordinator
   class: QueuedRunCoordinator
   config:
-    # One run at a time whichever storage Dagster uses: the embedded DuckDB warehouse has one writer.
+{{queue}}"""
+
+
+ONE_RUN_AT_A_TIME = """\
+    # One run at a time: the embedded DuckDB warehouse has one writer (and SQLite storage, one host).
     max_concurrent_runs: 1
+"""
+# With the warehouse and Dagster's storage both on PostgreSQL, runs go on at once, within two limits:
+# editions of one source in turn (an edition's publish gate reads the one before it), and one publish
+# (dbt, resolution, release) at a time, as `fast-pipeline build` takes turns (core.warehouse.publish_lock).
+PUBLISH_TAG = "fast-pipeline/publish"
+PUBLISH_RUN_TAGS = {PUBLISH_TAG: "warehouse"}  # on the publish job's runs and the automation sensor's
+CONCURRENT_RUNS = f"""\
+    max_concurrent_runs: {{runs}}
+    tag_concurrency_limits:
+      - key: source
+        value:
+          applyLimitPerUniqueValue: true
+        limit: 1
+      - key: {PUBLISH_TAG}
+        limit: 1
 """
 
 
 def dagster_yaml(settings: Settings) -> str:
-    """The instance configuration: the base above, plus Postgres storage when FAST_DAGSTER_STORAGE_URL is set."""
-    return DAGSTER_YAML + (dagster_storage.STORAGE_YAML if settings.dagster_storage_url else "")
+    """The instance configuration: the base above, with Postgres storage when FAST_DAGSTER_STORAGE_URL is set,
+    and concurrent runs when the warehouse is on PostgreSQL too (FAST_MAX_CONCURRENT_RUNS, default 4)."""
+    shared = settings.dagster_storage_url and settings.warehouse_kind == "postgresql"
+    queue = CONCURRENT_RUNS.format(runs=settings.max_concurrent_runs) if shared else ONE_RUN_AT_A_TIME
+    return DAGSTER_YAML.format(queue=queue) + (dagster_storage.STORAGE_YAML if settings.dagster_storage_url else "")
 
 
 DBT_INPUTS = ("models", "macros", "tests", "seeds", "dbt_project.yml", "profiles.yml")

@@ -8,6 +8,7 @@
 | FAST_DAGSTER_STORAGE_URL | unset (SQLite under DAGSTER_HOME) | Dagster's runs, events, schedules on PostgreSQL (docs/deploy.md) |
 | FAST_SOURCE_MIRROR | unset | replay `DIR/<source_id>/<edition>/<file>` instead of the network |
 | FAST_LOCK_WAIT | 10 | seconds a writer (`build`, `verify`) waits for another to release the data directory |
+| FAST_MAX_CONCURRENT_RUNS | 4 | Dagster runs at once when the warehouse and Dagster's storage are both on PostgreSQL (else 1) |
 | DAGSTER_HOME | `$FAST_DATA_DIR/dagster` | the Dagster instance (read once, when settings are built) |
 | FAST_HTTP_USER_AGENT, FAST_HTTP_CONNECT_TIMEOUT, FAST_HTTP_READ_TIMEOUT, FAST_HTTP_RETRIES, FAST_HTTP_BACKOFF, FAST_HTTP_MAX_BYTES, FAST_HTTP_DEADLINE | see HttpSettings | acquisition (MAX_BYTES caps mirror files too) |
 
@@ -65,6 +66,14 @@ def _lock_wait_from_env() -> float:
     return DEFAULT_WAIT if text == "" else float(_number("FAST_LOCK_WAIT", text, float, 0.0, False))
 
 
+DEFAULT_CONCURRENT_RUNS = 4
+
+
+def _concurrent_runs_from_env() -> int:
+    text = os.environ.get("FAST_MAX_CONCURRENT_RUNS", "")
+    return DEFAULT_CONCURRENT_RUNS if text == "" else int(_number("FAST_MAX_CONCURRENT_RUNS", text, int, 1, True))
+
+
 def _http_from_env() -> HttpSettings:
     known = {f"FAST_HTTP_{k.upper()}" for k in (*_HTTP_NUMBERS, "user_agent")}
     for name in sorted(os.environ):
@@ -101,6 +110,7 @@ class Settings:
     instance_dir: Path | None = None  # the Dagster instance; None: <data_dir>/dagster
     lock_wait: float = DEFAULT_WAIT  # core.locks: how long a second writer waits
     postgres_url: str | None = None  # FAST_WAREHOUSE_URL when it is PostgreSQL; None: the DuckDB file
+    max_concurrent_runs: int = DEFAULT_CONCURRENT_RUNS  # environment.dagster_yaml: with PostgreSQL only
 
     @property
     def warehouse_url(self) -> str:
@@ -126,6 +136,7 @@ class Settings:
             dagster_storage_url=storage_url_from_env(),
             instance_dir=_env_path("DAGSTER_HOME", data_dir / "dagster"),
             lock_wait=_lock_wait_from_env(),
+            max_concurrent_runs=_concurrent_runs_from_env(),
         )
 
     @property

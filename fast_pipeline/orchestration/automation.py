@@ -10,6 +10,10 @@ itself and never waits for it, and what a CLI build already published is not reb
 
 from dagster import AssetSelection, AutomationCondition, AutomationConditionSensorDefinition, DefaultSensorStatus
 
+# Runs that publish (dbt, resolution, release) carry this tag: on a shared PostgreSQL deployment the run queue
+# lets one of them run at a time (environment.CONCURRENT_RUNS).
+from fast_pipeline.environment import PUBLISH_RUN_TAGS
+
 # No "all dependencies present" clause: a quarantined edition is a partition that never materializes, and
 # the warehouse is built without it by design.
 AFTER_UPSTREAM_UPDATES = (
@@ -23,5 +27,6 @@ automation_sensor = AutomationConditionSensorDefinition(
     target=AssetSelection.all(),
     default_status=DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=30,
+    run_tags=PUBLISH_RUN_TAGS,
     description="Rebuilds the dbt models and the release once new editions' actions are materialized.",
 )

@@ -47,6 +47,31 @@ def test_instance_keeps_runs_events_and_schedules_on_postgres(tmp_path, postgres
     assert list(settings.dagster_home.rglob("*.db")) == []  # nothing went to SQLite
 
 
+def test_with_the_warehouse_on_postgres_too_runs_go_on_at_once_within_the_limits(
+    tmp_path, postgres_url, postgres_cluster, restore_environ
+):
+    """Editions of one source in turn, one publish at a time, other runs side by side."""
+    from dataclasses import replace
+
+    from fast_pipeline.definitions import defs
+    from fast_pipeline.environment import PUBLISH_RUN_TAGS, PUBLISH_TAG
+
+    settings = replace(
+        _settings(tmp_path, postgres_url), postgres_url=postgres_cluster.create_database(), max_concurrent_runs=3
+    )
+    prepare_environment(settings)
+    with DagsterInstance.from_config(str(settings.dagster_home)) as instance:
+        queue = instance.run_coordinator.get_run_queue_config()
+        assert queue.max_concurrent_runs == 3
+        limits = {(limit["key"], str(limit.get("value"))): limit["limit"] for limit in queue.tag_concurrency_limits}
+        assert limits == {("source", "{'applyLimitPerUniqueValue': True}"): 1, (PUBLISH_TAG, "None"): 1}
+    # the runs those limits are about carry the tags: every publish, and every edition run its source
+    assert defs.resolve_job_def("publish").tags.items() >= PUBLISH_RUN_TAGS.items()
+    sensor = defs.resolve_sensor_def("publish_after_new_editions")
+    assert sensor.run_tags.items() >= PUBLISH_RUN_TAGS.items()
+    assert defs.resolve_job_def("us_dol_eo13126__editions").tags["source"] == "us_dol_eo13126"
+
+
 def test_without_the_url_the_instance_stays_on_sqlite(tmp_path, postgres_url, restore_environ):
     prepare_environment(_settings(tmp_path, postgres_url))
     settings = _settings(tmp_path, None)
