@@ -92,16 +92,15 @@ def saved_file(source_id: str, edition: str) -> Path:
 
 @pytest.fixture(scope="session")
 def full_build(tmp_path_factory):
-    """Every saved edition under ../shared/sources built once through the real pipeline (archive, Dagster,
-    dbt, release): (settings, report, output lines). Shared by the tests that only read what it made."""
-    from fast_pipeline.build import run_build
-    from fast_pipeline.settings import Settings
+    """Every saved edition under ../shared/sources built through the real pipeline (archive, Dagster, dbt,
+    release) once per session for every worker (support/shared_build.py), copied into this worker:
+    (settings, report, output lines). Shared by the tests that only read what it made, or that change
+    nothing the others read."""
+    from fast_pipeline_tests.support.shared_build import copy_build, shared_build, shared_root
 
-    data = tmp_path_factory.mktemp("full-build")
-    settings = Settings(data_dir=data, duckdb_path=data / "warehouse.duckdb", mirror=SHARED_SOURCES)
-    lines: list[str] = []
-    report = run_build(settings, echo=lines.append)
-    return settings, report, lines
+    build = shared_build(shared_root(tmp_path_factory), SHARED_SOURCES)
+    settings = copy_build(build, tmp_path_factory.mktemp("full-build") / "data", mirror=SHARED_SOURCES)
+    return settings, build.report, list(build.lines)
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from fast_pipeline.sources.registry import get_source
 from fast_pipeline_tests.conftest import SHARED_SOURCES, saved_file
 from fast_pipeline_tests.support.fake_source import tree_digest
 from fast_pipeline_tests.support.http_server import Reply
+from fast_pipeline_tests.support.shared_build import copy_build
 
 SID = "us_dol_eo13126"
 XLS = saved_file(SID, "2014-11").read_bytes()
@@ -54,12 +55,9 @@ def _zip_bomb() -> bytes:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    data = tmp_path_factory.mktemp("faults")
-    settings = Settings(data_dir=data, duckdb_path=data / "warehouse.duckdb", mirror=SHARED_SOURCES)
-    report = run_build(settings, [SID], echo=lambda line: None)
-    assert report.ok and report.release_created
-    return settings
+def built(eo13126_build, tmp_path_factory) -> Settings:
+    """This module's copy of the session's EO 13126 build (faults/conftest.py)."""
+    return copy_build(eo13126_build, tmp_path_factory.mktemp("faults") / "data", mirror=SHARED_SOURCES)
 
 
 @pytest.fixture
