@@ -66,6 +66,7 @@ def pytest_configure(config):
 LONGEST_FIRST = (
     "test_build_end_to_end.py",
     "release/test_edition_by_edition.py",
+    "release/test_reproducible_release.py",
     "orchestration",
     "release/test_dated_builds.py",
     "faults/test_pipeline_faults.py",

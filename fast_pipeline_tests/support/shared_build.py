@@ -1,5 +1,6 @@
 """Real builds from the saved editions (../shared/sources), each made once per test session and shared by
-every xdist worker: all of them (`full_build`), or one source's (the fault tests' EO 13126 build).
+every xdist worker: all of them (`shared_build`), one source's (the fault tests' EO 13126 build), or any
+other build a test module makes with `made_once` (release/stepwise.py).
 
 The first worker to ask builds it under a file lock; the others wait for that lock and read the result. The
 build lives in a folder named by a hash of everything it is a function of (the package's code, the dbt
@@ -40,11 +41,11 @@ class SharedBuild:
     lines: list[str]
 
 
-def build_key(sources: Path, source_ids: tuple[str, ...] = ()) -> str:
-    """A hash of every file the build reads (code, dbt project, pins, this module, the saved editions) and of
-    the sources it selects."""
+def build_key(sources: Path, source_ids: tuple[str, ...] = (), extra: tuple[Path, ...] = ()) -> str:
+    """A hash of every file the build reads (code, dbt project, pins, this module, the saved editions, the
+    `extra` files that say how the build is made) and of the sources it selects."""
     digest = hashlib.sha256(",".join(source_ids).encode() + b"\0")
-    files = [Path(__file__)]
+    files = [Path(__file__), *extra]
     for root in (*_CODE, sources):
         files += [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
     for path in files:
@@ -66,31 +67,39 @@ def shared_root(tmp_path_factory) -> Path:
     return root
 
 
+def made_once(root: Path, name: str, make):
+    """`make(folder)`'s result, made once under `root` by whichever worker asks first (`name` carries the
+    key); the others wait for the lock and read the pickled result. The folder is read-only by contract."""
+    folder = root / name
+    done = folder / "result.pickle"
+    with FileLock(str(folder) + ".lock", timeout=_LOCK_TIMEOUT):
+        if not done.exists():
+            if folder.exists():  # a build that died half-way: start again
+                shutil.rmtree(folder)
+            folder.mkdir(parents=True)
+            tmp = folder / ".result.pickle"
+            tmp.write_bytes(pickle.dumps(make(folder)))
+            os.replace(tmp, done)  # last: its presence means the build is whole
+    return pickle.loads(done.read_bytes())
+
+
 def shared_build(root: Path, sources: Path, source_ids: tuple[str, ...] = ()) -> SharedBuild:
     """`run_build` of the editions under `sources` (of `source_ids` only, if given), made once under `root`
     by whichever worker asks first."""
-    folder = root / f"{'-'.join(source_ids) or 'full'}-{build_key(sources, source_ids)}"
-    done = folder / "report.pickle"
-    with FileLock(str(folder) + ".lock", timeout=_LOCK_TIMEOUT):
-        if not done.exists():
-            _build(folder, sources, source_ids)
-    report, lines = pickle.loads(done.read_bytes())
-    return SharedBuild(folder / "data", report, lines)
+    name = f"{'-'.join(source_ids) or 'full'}-{build_key(sources, source_ids)}"
+    report, lines = made_once(root, name, lambda folder: _build(folder, sources, source_ids))
+    return SharedBuild(root / name / "data", report, lines)
 
 
-def _build(folder: Path, sources: Path, source_ids: tuple[str, ...]) -> None:
+def _build(folder: Path, sources: Path, source_ids: tuple[str, ...]) -> tuple[object, list[str]]:
     from fast_pipeline.build import run_build
 
-    if folder.exists():  # a build that died half-way: start again
-        shutil.rmtree(folder)
     data = folder / "data"
     settings = Settings(data_dir=data, duckdb_path=data / "warehouse.duckdb", mirror=sources)
     lines: list[str] = []
     report = run_build(settings, list(source_ids) or None, echo=lines.append)
     (folder / "lines.json").write_text(json.dumps(lines), encoding="utf-8")  # to read when a test fails
-    tmp = folder / ".report.pickle"
-    tmp.write_bytes(pickle.dumps((report, lines)))
-    os.replace(tmp, folder / "report.pickle")  # last: its presence means the build is whole
+    return report, lines
 
 
 def copy_build(build: SharedBuild, target: Path, mirror: Path | None = None) -> Settings:
