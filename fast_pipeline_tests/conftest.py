@@ -4,8 +4,10 @@
 - Hypothesis: profile `ci` (the default) runs a fixed, derandomized example budget, so every run tries the
   same examples; `HYPOTHESIS_PROFILE=thorough` multiplies every budget by 20 and randomizes, on demand.
   Tests that need more examples than the default say so with `examples(n)`.
-- Parallel runs (pytest-xdist, `--dist loadgroup`): a module's tests stay on one worker, and so do all the
-  tests of a package that share a package-scoped fixture, so each expensive fixture is built once.
+- Parallel runs (pytest-xdist, `--dist loadgroup`, scheduled by support/xdist_groups.py): a module's tests
+  stay on one worker, and so do all the tests of a package that share a package-scoped fixture, so each
+  expensive fixture is built once; the longest groups run first (LONGEST_FIRST). The builds of the saved editions that several
+  modules read are made once per session for all workers (support/shared_build.py).
 - `slow` marks the tests that build the whole pipeline or run dbt; `./dev test --quick` leaves them out.
 """
 
@@ -58,23 +60,52 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: builds the pipeline or runs dbt (left out by ./dev test --quick)")
 
 
+# The longest xdist groups (support/xdist_groups.py), longest first, from `--durations` of a whole run:
+# `./dev test` hands groups out in collection order (--no-loadscope-reorder), so the long ones start at once
+# and the short ones fill the gaps at the end. The first needs the session's full build
+# (support/shared_build.py): one worker builds it while the other runs the next group, which builds its own.
+LONGEST_FIRST = (
+    "test_build_end_to_end.py",
+    "release/test_edition_by_edition.py",
+    "release/test_reproducible_release.py",
+    "orchestration",
+    "release/test_dated_builds.py",
+    "faults/test_pipeline_faults.py",
+    "postgres/test_cli_build_on_postgres.py",
+    "release/test_real_release.py",
+    "sources/br_mte_ceac/test_build.py",
+    "sources/no_nbim_exclusions/test_history_build.py",
+    "release",
+    "faults/test_truncated_list.py",
+    "faults/test_cli_paths.py",
+    "service",
+    "faults/test_corrupt_archive.py",
+    "screening",
+)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup` by support/xdist_groups.py's groups (xdist's own cannot group under pytest 9.2)."""
+    if config.getvalue("dist") == "loadgroup":
+        from fast_pipeline_tests.support.xdist_groups import GroupScheduling
+
+        return GroupScheduling(config, log)
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
+    from fast_pipeline_tests.support.xdist_groups import check_package_groups, group_of
+
     root = Path(__file__).parent
     for item in items:
-        rel = Path(item.path).relative_to(root).as_posix()
-        if rel.startswith(SLOW):
+        if Path(item.path).relative_to(root).as_posix().startswith(SLOW):
             item.add_marker(pytest.mark.slow)
-        item.add_marker(pytest.mark.xdist_group(_group(item, rel)))
-
-
-def _group(item, rel: str) -> str:
-    """The test's module, or its package when it uses a package-scoped fixture (built once per worker)."""
-    fixture_defs = getattr(item, "_fixtureinfo", None)
-    if fixture_defs is not None:
-        for defs in fixture_defs.name2fixturedefs.values():
-            if defs and defs[-1].scope == "package":
-                return str(Path(rel).parent)
-    return rel
+    check_package_groups(items)
+    groups = {item: group_of(item.nodeid) for item in items}
+    first_seen = {g: n for n, g in reversed(list(enumerate(groups.values())))}
+    rank = {g: n for n, g in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: (rank.get(groups[item], len(rank)), first_seen[groups[item]]))  # stable
 
 
 @pytest.fixture(scope="session")
@@ -93,16 +124,15 @@ def saved_file(source_id: str, edition: str) -> Path:
 
 @pytest.fixture(scope="session")
 def full_build(tmp_path_factory):
-    """Every saved edition under ../shared/sources built once through the real pipeline (archive, Dagster,
-    dbt, release): (settings, report, output lines). Shared by the tests that only read what it made."""
-    from fast_pipeline.build import run_build
-    from fast_pipeline.settings import Settings
+    """Every saved edition under ../shared/sources built through the real pipeline (archive, Dagster, dbt,
+    release) once per session for every worker (support/shared_build.py), copied into this worker:
+    (settings, report, output lines). Shared by the tests that only read what it made, or that change
+    nothing the others read."""
+    from fast_pipeline_tests.support.shared_build import copy_build, shared_build, shared_root
 
-    data = tmp_path_factory.mktemp("full-build")
-    settings = Settings(data_dir=data, duckdb_path=data / "warehouse.duckdb", mirror=SHARED_SOURCES)
-    lines: list[str] = []
-    report = run_build(settings, echo=lines.append)
-    return settings, report, lines
+    build = shared_build(shared_root(tmp_path_factory), SHARED_SOURCES)
+    settings = copy_build(build, tmp_path_factory.mktemp("full-build") / "data", mirror=SHARED_SOURCES)
+    return settings, build.report, list(build.lines)
 
 
 @pytest.fixture

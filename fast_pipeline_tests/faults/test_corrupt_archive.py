@@ -13,17 +13,15 @@ from fast_pipeline.core.archive import Archive
 from fast_pipeline.settings import Settings
 from fast_pipeline_tests.conftest import SHARED_SOURCES
 from fast_pipeline_tests.support.cli import run_cli
+from fast_pipeline_tests.support.shared_build import copy_build
 
 SID = "us_dol_eo13126"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    data = tmp_path_factory.mktemp("corrupt")
-    settings = Settings(data_dir=data, duckdb_path=data / "warehouse.duckdb", mirror=SHARED_SOURCES)
-    report = run_build(settings, [SID], echo=lambda line: None)
-    assert report.ok and report.release_created
-    return settings
+def built(eo13126_build, tmp_path_factory) -> Settings:
+    """This module's copy of the session's EO 13126 build (faults/conftest.py)."""
+    return copy_build(eo13126_build, tmp_path_factory.mktemp("corrupt") / "data", mirror=SHARED_SOURCES)
 
 
 def _object(settings: Settings):

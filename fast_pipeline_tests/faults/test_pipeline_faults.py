@@ -22,6 +22,7 @@ from fast_pipeline.sources.registry import get_source
 from fast_pipeline_tests.conftest import SHARED_SOURCES, saved_file
 from fast_pipeline_tests.support.fake_source import tree_digest
 from fast_pipeline_tests.support.http_server import Reply
+from fast_pipeline_tests.support.shared_build import copy_build
 
 SID = "us_dol_eo13126"
 XLS = saved_file(SID, "2014-11").read_bytes()
@@ -54,12 +55,9 @@ def _zip_bomb() -> bytes:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    data = tmp_path_factory.mktemp("faults")
-    settings = Settings(data_dir=data, duckdb_path=data / "warehouse.duckdb", mirror=SHARED_SOURCES)
-    report = run_build(settings, [SID], echo=lambda line: None)
-    assert report.ok and report.release_created
-    return settings
+def built(eo13126_build, tmp_path_factory) -> Settings:
+    """This module's copy of the session's EO 13126 build (faults/conftest.py)."""
+    return copy_build(eo13126_build, tmp_path_factory.mktemp("faults") / "data", mirror=SHARED_SOURCES)
 
 
 @pytest.fixture
@@ -106,7 +104,7 @@ ACQUISITION_FAULTS = {
     ),
     "zero-byte file": (Reply(200, b""), "empty (0 bytes)"),
     "far over the size cap": (Reply(200, b"PK\x03\x04" + b"\0" * 3_000_000), "cap"),
-    "XLSX zip bomb": (Reply(200, _zip_bomb()), "zip bomb"),
+    "XLSX zip bomb": (lambda: Reply(200, _zip_bomb()), "zip bomb"),  # made when run: 400 MB to compress
 }
 
 
@@ -114,6 +112,7 @@ ACQUISITION_FAULTS = {
 def test_acquisition_fault_is_named_and_changes_nothing(publisher, fault):
     settings, server = publisher
     reply, reason = ACQUISITION_FAULTS[fault]
+    reply = reply() if callable(reply) else reply
     server.routes.set("/files/EO13126List.xlsx", reply)
     before = _state(settings)
     report, lines = _build(settings)

@@ -1,63 +1,24 @@
 """Building the saved Brazilian editions one at a time, oldest first, through the real pipeline (archive,
 Dagster, dbt, release): one release per step whose changes are what really changed between those
-editions; and the same archive built twice gives the same release files."""
+editions (the same archive built twice: test_reproducible_release.py)."""
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
-from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
-from fast_pipeline.build import BuildReport, run_build
 from fast_pipeline.cli import main
-from fast_pipeline.settings import Settings
 from fast_pipeline_tests.conftest import SHARED_SOURCES
-from fast_pipeline_tests.support.fake_source import tree_digest
-
-SID = "br_mte_lista_suja"
-EDITIONS = sorted(p.name for p in (SHARED_SOURCES / SID).iterdir() if p.is_dir())
-VERSIONS = ["2023.03.09", "2024.12.04", "2026.01.28", "2026.08.02", "2026.08.03"]  # the editions' own dates
-NOT_REPRODUCIBLE = {"fast_pipeline.duckdb", "SHA256SUMS"}  # DuckDB stamps each file with a random identifier
-
-
-@dataclass
-class Run:
-    settings: Settings
-    reports: list[BuildReport]
-    lines: list[str]
-
-
-def build_stepwise(data: Path, steps: int, cache_from: Path | None = None) -> Run:
-    """Build `data` from a mirror that gains one edition folder (a link to ../shared/sources) per step."""
-    mirror = data.parent / f"{data.name}-mirror"
-    (mirror / SID).mkdir(parents=True)
-    if cache_from:  # parses are keyed by file hash and parser version: sharing them changes nothing but time
-        shutil.copytree(cache_from, data / "cache")
-    reports, lines = [], []
-    with pytest.MonkeyPatch.context() as mp:  # the Dagster assets read their settings from the environment
-        for var, value in (
-            ("FAST_DATA_DIR", data),
-            ("FAST_SOURCE_MIRROR", mirror),
-            ("FAST_DUCKDB_PATH", data / "warehouse.duckdb"),
-            ("DAGSTER_HOME", data / "dagster"),
-        ):
-            mp.setenv(var, str(value))
-        for edition in EDITIONS[:steps]:
-            shutil.copytree(SHARED_SOURCES / SID / edition, mirror / SID / edition)  # no symlinks out of a mirror
-            settings = Settings.from_env()
-            reports.append(run_build(settings, [SID], echo=lines.append))
-    return Run(settings, reports, lines)
+from fast_pipeline_tests.release.stepwise import EDITIONS, SID, VERSIONS, Run, shared_stepwise
 
 
 @pytest.fixture(scope="module")
 def stepwise(tmp_path_factory) -> Run:
-    return build_stepwise(tmp_path_factory.mktemp("stepwise") / "data", len(EDITIONS))
+    return shared_stepwise(tmp_path_factory)  # one for every worker: test_reproducible_release.py reads it too
 
 
 @pytest.fixture(scope="module")
@@ -136,17 +97,6 @@ def test_a_format_without_a_field_is_no_change_and_a_court_ordered_reinclusion_i
     assert not [f for f in fields if f[0] in ("legal_basis", "details.section_title")]
     grown = [f for f in fields if f[0] == "details.inclusion_periods" and len(json.loads(f[2])) > len(json.loads(f[1]))]
     assert grown
-
-
-def test_the_same_archive_built_twice_gives_the_same_release_files(stepwise, tmp_path_factory):
-    again = build_stepwise(tmp_path_factory.mktemp("again") / "data", 2, cache_from=stepwise.settings.cache_dir)
-    assert [r.release for r in again.reports] == VERSIONS[:2], again.lines
-    for version in VERSIONS[:2]:
-        first, second = (run.settings.releases_dir / version for run in (stepwise, again))
-        assert (first / "datapackage.json").read_bytes() == (second / "datapackage.json").read_bytes()
-        assert {n: d for n, d in tree_digest(first).items() if n not in NOT_REPRODUCIBLE} == {
-            n: d for n, d in tree_digest(second).items() if n not in NOT_REPRODUCIBLE
-        }
 
 
 def test_cli_lists_the_releases_and_shows_the_last_diff(stepwise, monkeypatch, capsys):

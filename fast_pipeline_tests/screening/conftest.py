@@ -1,4 +1,5 @@
-"""A release built once for this folder's tests by the real pipeline from ../shared/sources.
+"""The release the real pipeline builds from ../shared/sources, for this folder's tests: the session's one
+build (`full_build`, shared with the release tests and the service's).
 
 Set FAST_TEST_RELEASE_DATA to a data directory that already holds such a build (`FAST_DATA_DIR=... ./dev build`
 with the mirror) to reuse it while developing; CI builds it here.
@@ -12,21 +13,16 @@ from pathlib import Path
 import pytest
 
 from fast_pipeline.settings import Settings
-from fast_pipeline_tests.conftest import SHARED_SOURCES
 
 
 @pytest.fixture(scope="package")
-def release_settings(tmp_path_factory) -> Settings:
+def release_settings(request) -> Settings:
     reuse = os.environ.get("FAST_TEST_RELEASE_DATA")
     if reuse:
         data = Path(reuse)
         return Settings(data_dir=data, duckdb_path=data / "warehouse.duckdb")
-    from fast_pipeline.build import run_build
-
-    data = tmp_path_factory.mktemp("screening-build")
-    settings = Settings(data_dir=data, duckdb_path=data / "warehouse.duckdb", mirror=SHARED_SOURCES)
-    report = run_build(settings, echo=lambda _line: None)
-    assert report.ok and report.release, report
+    settings, report, lines = request.getfixturevalue("full_build")  # only when not reusing: no build then
+    assert report.ok and report.release, "\n".join(lines)
     return settings
 
 
