@@ -19,7 +19,7 @@ PACKAGE_GROUPS = {
     "orchestration": {"test_each_edition.py", "test_quarantine.py", "test_ui_after_cli_build.py"},
     "release": {"test_history_models.py", "test_writer.py"},
     "screening": {"test_screen_real_release.py"},
-    "service": {"test_api.py"},
+    "service": {"test_api.py", "test_openapi_fuzz.py", "test_serve_workers.py", "test_web_page.py"},
 }
 
 
