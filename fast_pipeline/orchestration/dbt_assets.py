@@ -1,7 +1,11 @@
 """dbt models as Dagster assets, wired to the Python assets so both appear in one lineage graph.
 
 dbt sources `raw.<source_id>__actions` are the `<source_id>/actions` assets; `raw.editions` is written by all
-of them together. dbt tests appear as asset checks.
+of them together; the source `resolved.<table>` is the `resolved/<table>` output of the resolution asset.
+Resolution sits between dbt's layers (dbt models -> resolution -> dbt marts), so the dbt project is two
+definitions, two steps of one run: `warehouse_models` (seeds, staging, intermediate: what resolution reads)
+and `warehouse_marts` (the marts, which read the resolved tables, and every test of them). dbt tests appear as
+asset checks, those on the resolved tables as checks of the resolution asset's tables.
 """
 
 import importlib.metadata
@@ -13,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, AutomationCondition
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 from packaging import version
 
 from fast_pipeline.core import warehouse
 from fast_pipeline.orchestration.automation import AFTER_UPSTREAM_UPDATES
 from fast_pipeline.orchestration.resources import PipelineResource
 from fast_pipeline.orchestration.source_assets import ALL_ACTIONS_KEYS, EDITIONS_KEY
+from fast_pipeline.resolution import tables as resolved
 from fast_pipeline.settings import DBT_PROJECT_DIR
 from fast_pipeline.sources.registry import SOURCE_IDS
 
@@ -35,10 +40,17 @@ editions_registry = AssetSpec(
 )
 
 
+def resolved_key(table: str) -> AssetKey:
+    """The asset key of a resolved table (an output of the resolution asset, a source of the marts)."""
+    return AssetKey([resolved.SCHEMA, table])
+
+
 class Translator(DagsterDbtTranslator):
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         if dbt_resource_props["resource_type"] == "source":
             table = dbt_resource_props["name"]
+            if dbt_resource_props["source_name"] == resolved.SCHEMA:
+                return resolved_key(table)
             if table == "editions":
                 return EDITIONS_KEY
             source_id, _, kind = table.partition("__")
@@ -58,14 +70,29 @@ if not DBT_PROJECT.manifest_path.exists():
     )
 
 
-@dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=Translator())
+# The marts, and the sources they read that resolution writes (whose tests are checks of its tables).
+MARTS = f"path:models/marts source:{resolved.SCHEMA}+"
+TRANSLATOR = Translator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
+
+
+@dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=TRANSLATOR, exclude=MARTS)
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineResource):
-    """Build and test every dbt model over the embedded DuckDB warehouse."""
+    """Build and test the seeds, staging and intermediate models (what resolution reads)."""
     settings = pipeline.settings()  # exports FAST_DUCKDB_PATH for the dbt profile
     # every source's raw table exists even when the UI's own path processed only some sources' editions
     warehouse.ensure_tables(settings.duckdb_path, list(SOURCE_IDS))
+    yield from _dbt_build(context, dbt, settings.duckdb_path)
+
+
+@dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=TRANSLATOR, select=MARTS)
+def warehouse_marts(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineResource):
+    """Build and test the marts over the intermediate models and the resolved tables."""
+    yield from _dbt_build(context, dbt, pipeline.settings().duckdb_path)
+
+
+def _dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, duckdb_path: Path):
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
-    context.log.info(f"dbt build against {settings.duckdb_path}")
+    context.log.info(f"dbt build against {duckdb_path}")
     yield from dbt.cli(["build"], context=context).stream()
 
 
