@@ -10,6 +10,7 @@ asset checks, those on the resolved tables as checks of the resolution asset's t
 
 import importlib.metadata
 import os
+import shutil
 import sys
 from collections.abc import Mapping
 from functools import cached_property
@@ -28,6 +29,7 @@ from fast_pipeline.resolution import tables as resolved
 from fast_pipeline.settings import DBT_PROJECT_DIR, Settings
 from fast_pipeline.sources.registry import SOURCE_IDS
 
+PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's saved parse, in its target folder
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 editions_registry = AssetSpec(
@@ -81,23 +83,36 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeli
     settings = pipeline.settings()  # exports FAST_DUCKDB_PATH for the dbt profile
     # every source's raw table exists even when the UI's own path processed only some sources' editions
     warehouse.ensure_tables(settings.duckdb_path, list(SOURCE_IDS))
-    yield from _dbt_build(context, dbt, settings)
+    yield from _dbt_build(context, dbt, settings, "warehouse_models")
 
 
 @dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=TRANSLATOR, select=MARTS)
 def warehouse_marts(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineResource):
     """Build and test the marts over the intermediate models and the resolved tables."""
-    yield from _dbt_build(context, dbt, pipeline.settings())
+    yield from _dbt_build(context, dbt, pipeline.settings(), "warehouse_marts")
 
 
-def _dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, settings: Settings):
-    """`dbt build` of this definition's selection, in the data directory's own dbt target folder: dbt's
-    partial parsing is only valid for the profile (the warehouse path) it was made with, so a target per
-    data directory lets every invocation after the first reuse the parse (each full one costs seconds)
-    instead of a fresh folder per invocation, as dagster-dbt does by default."""
+def _dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, settings: Settings, step: str):
+    """`dbt build` of this definition's selection, reusing the data directory's last parse.
+
+    dbt's partial parse is valid only for the profile it was made with (the warehouse path), and dagster-dbt
+    seeds each invocation's fresh target folder from dbt_project/target, made for another path: every
+    invocation would parse the whole project again (seconds). So each invocation's folder, under
+    <data>/cache/dbt, starts from the parse the previous one left there, and leaves its own; the folder
+    itself goes once dbt has succeeded (runs at once never share one)."""
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+    cache = settings.cache_dir / "dbt"
+    target = cache / f"{context.run.run_id}-{step}"
+    saved, made = cache / PARTIAL_PARSE, target / PARTIAL_PARSE
+    if saved.exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(saved, made)
     context.log.info(f"dbt build against {settings.duckdb_path}")
-    yield from dbt.cli(["build"], context=context, target_path=settings.cache_dir / "dbt").stream()
+    yield from dbt.cli(["build"], context=context, target_path=target).stream()
+    if made.exists():
+        shutil.copyfile(made, target / "next.msgpack")
+        os.replace(target / "next.msgpack", saved)  # whole: another run may be reading it
+    shutil.rmtree(target, ignore_errors=True)
 
 
 class PipelineDbtResource(DbtCliResource):
