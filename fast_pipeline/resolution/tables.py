@@ -1,5 +1,5 @@
 """Resolution over the warehouse: the canonical actions and the maintainer's overrides in, the `resolved`
-tables out, which dbt reads as the source `resolved` (dbt_project/models/marts/_resolved.yml).
+tables out, which dbt reads as the source `resolved` (dbt_project/models/staging/_resolved.yml).
 
 Runs between dbt's layers as the `resolution` Dagster asset, once per build: party_records, then one
 resolve() for parties, links and redirects together.
