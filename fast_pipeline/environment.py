@@ -88,11 +88,13 @@ def prepare_environment(settings: Settings) -> None:
 
 
 def _newest_mtime(root: Path) -> float:
+    """The newest change to the dbt project's inputs. Folders count: deleting a model changes only its
+    folder's time, and a manifest that still holds the deleted model would define its asset."""
     newest = 0.0
     for name in DBT_INPUTS:
         p = root / name
-        paths = p.rglob("*") if p.is_dir() else [p]
-        newest = max([newest, *(q.stat().st_mtime for q in paths if q.is_file())])
+        paths = [p, *p.rglob("*")] if p.is_dir() else [p]
+        newest = max([newest, *(q.stat().st_mtime for q in paths if q.exists())])
     return newest
 
 

@@ -1,30 +1,35 @@
 """dbt models as Dagster assets, wired to the Python assets so both appear in one lineage graph.
 
 dbt sources `raw.<source_id>__actions` are the `<source_id>/actions` assets; `raw.editions` is written by all
-of them together. dbt tests appear as asset checks.
+of them together; the source `resolved.<table>` is the `resolved/<table>` output of the resolution asset.
+Resolution sits between dbt's layers (dbt models -> resolution -> dbt marts), so the dbt project is two
+definitions, two steps of one run: `warehouse_models` (seeds, staging, intermediate: what resolution reads)
+and `warehouse_marts` (the marts, which read the resolved tables, and every test of them). dbt tests appear as
+asset checks, those on the resolved tables as checks of the resolution asset's tables.
 """
 
 import importlib.metadata
 import os
 import shutil
 import sys
-import time
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, AutomationCondition
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 from packaging import version
 
 from fast_pipeline.core import warehouse
 from fast_pipeline.orchestration.automation import AFTER_UPSTREAM_UPDATES
 from fast_pipeline.orchestration.resources import PipelineResource
 from fast_pipeline.orchestration.source_assets import ALL_ACTIONS_KEYS, EDITIONS_KEY
-from fast_pipeline.settings import DBT_PROJECT_DIR
+from fast_pipeline.resolution import tables as resolved
+from fast_pipeline.settings import DBT_PROJECT_DIR, Settings
 from fast_pipeline.sources.registry import SOURCE_IDS
 
+PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's saved parse, in its target folder
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 editions_registry = AssetSpec(
@@ -37,10 +42,17 @@ editions_registry = AssetSpec(
 )
 
 
+def resolved_key(table: str) -> AssetKey:
+    """The asset key of a resolved table (an output of the resolution asset, a source of the marts)."""
+    return AssetKey([resolved.SCHEMA, table])
+
+
 class Translator(DagsterDbtTranslator):
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         if dbt_resource_props["resource_type"] == "source":
             table = dbt_resource_props["name"]
+            if dbt_resource_props["source_name"] == resolved.SCHEMA:
+                return resolved_key(table)
             if table == "editions":
                 return EDITIONS_KEY
             source_id, _, kind = table.partition("__")
@@ -60,15 +72,47 @@ if not DBT_PROJECT.manifest_path.exists():
     )
 
 
-@dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=Translator())
+# The marts, and the sources they read that resolution writes (whose tests are checks of its tables).
+MARTS = f"path:models/marts source:{resolved.SCHEMA}+"
+TRANSLATOR = Translator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
+
+
+@dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=TRANSLATOR, exclude=MARTS)
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineResource):
-    """Build and test every dbt model over the warehouse (FAST_WAREHOUSE_URL: DuckDB or PostgreSQL)."""
+    """Build and test the seeds, staging and intermediate models (what resolution reads)."""
     settings = pipeline.settings()  # exports the dbt profile's target and connection
     # every source's raw table exists even when the UI's own path processed only some sources' editions
     warehouse.ensure_tables(settings.warehouse_url, list(SOURCE_IDS))
+    yield from _dbt_build(context, dbt, settings, "warehouse_models")
+
+
+@dbt_assets(manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=TRANSLATOR, select=MARTS)
+def warehouse_marts(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineResource):
+    """Build and test the marts over the intermediate models and the resolved tables."""
+    yield from _dbt_build(context, dbt, pipeline.settings(), "warehouse_marts")
+
+
+def _dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, settings: Settings, step: str):
+    """`dbt build` of this definition's selection, reusing the data directory's last parse.
+
+    dbt's partial parse is valid only for the profile it was made with (the warehouse path), and dagster-dbt
+    seeds each invocation's fresh target folder from dbt_project/target, made for another path: every
+    invocation would parse the whole project again (seconds). So each invocation's folder, under
+    <data>/cache/dbt, starts from the parse the previous one left there, and leaves its own; the folder
+    itself goes once dbt has succeeded (runs at once never share one)."""
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+    cache = settings.cache_dir / "dbt"
+    target = cache / f"{context.run.run_id}-{step}"
+    saved, made = cache / PARTIAL_PARSE, target / PARTIAL_PARSE
+    if saved.exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(saved, made)
     context.log.info(f"dbt build against {warehouse.shown(settings.warehouse_url)}")
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from dbt.cli(["build"], context=context, target_path=target).stream()
+    if made.exists():
+        shutil.copyfile(made, target / "next.msgpack")
+        os.replace(target / "next.msgpack", saved)  # whole: another run may be reading it
+    shutil.rmtree(target, ignore_errors=True)
 
 
 class PipelineDbtResource(DbtCliResource):
@@ -83,42 +127,6 @@ class PipelineDbtResource(DbtCliResource):
 
     def _initialize_dbt_core_adapter(self, args):
         return None
-
-    def _get_unique_target_path(self, *, context) -> Path:
-        """dagster-dbt gives every invocation its own target folder and never removes one (each holds a
-        copy of the manifest, ~6 MB): keep the last few, for reading a recent run's dbt.log."""
-        path = super()._get_unique_target_path(context=context)
-        parent = path.parent if path.is_absolute() else Path(self.project_dir) / path.parent
-        if parent.is_dir():
-            prune_run_targets(parent)
-        return path
-
-
-KEEP_RUN_TARGETS = 5
-RUN_TARGET_MIN_AGE = 3600.0  # seconds: a folder written to this recently may belong to a running invocation
-
-
-def prune_run_targets(
-    target_dir: Path, keep: int = KEEP_RUN_TARGETS, min_age: float = RUN_TARGET_MIN_AGE
-) -> list[Path]:
-    """Remove per-invocation target folders beyond the newest `keep`, unless touched in the last `min_age`
-    seconds. The project's own target files (manifest.json, partial_parse.msgpack) are not folders and stay."""
-    now = time.time()
-    folders = sorted(
-        (
-            d
-            for d in target_dir.iterdir()
-            if d.is_dir() and ((d / "manifest.json").exists() or (d / "dbt.log").exists())
-        ),
-        key=lambda d: d.stat().st_mtime,
-        reverse=True,
-    )
-    removed = []
-    for folder in folders[keep:]:
-        if now - folder.stat().st_mtime >= min_age:
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
-    return removed
 
 
 def dbt_resource() -> DbtCliResource:

@@ -3,11 +3,11 @@
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from fast_pipeline.orchestration.automation import AFTER_UPSTREAM_UPDATES
-from fast_pipeline.orchestration.dbt_assets import warehouse_models
+from fast_pipeline.orchestration.dbt_assets import warehouse_marts
 from fast_pipeline.orchestration.resources import PipelineResource
 from fast_pipeline.release import write_release
 
-MART_KEYS = sorted((k for k in warehouse_models.keys if k.path[0] == "marts"), key=lambda k: k.path)
+MART_KEYS = sorted((k for k in warehouse_marts.keys if k.path[0] == "marts"), key=lambda k: k.path)
 PREVIEW_CHARS = 6000
 
 

@@ -19,9 +19,11 @@ Data flow (each step a module, pure Python, no state kept between runs):
   own to its party's ID, so an ID that a later merge supersedes still resolves.
 - `parties`: the party table, gathered in DuckDB.
 
-In dbt: `int_party_records` (records), then `parties`, `party_links` and `party_redirects` (each a Python
-model calling `resolve` on the records and the seed `party_overrides`); `adverse_actions.party_id` joins
-on `party_record_id`. `benchmarks/bench_resolution.py` measures time, memory, precision and recall.
+Run by the `resolution` Dagster asset (`tables.resolve_warehouse`), between dbt's layers: it reads dbt's
+`int_actions__unioned` and the seed `party_overrides`, resolves once, and replaces the tables of the dbt
+source `resolved` (party_records, parties, party_links, party_redirects) that the marts read;
+`adverse_actions.party_id` joins on `party_record_id`. `benchmarks/bench_resolution.py` measures time,
+memory, precision and recall.
 """
 
 from fast_pipeline.resolution.overrides import OVERRIDES_PATH, OverrideError, load_overrides, read_overrides

@@ -31,6 +31,14 @@ def test_python_assets_and_dbt_models_form_one_lineage_graph():
     assert AssetKey(["br_mte_lista_suja", "actions"]) in stg.parent_keys
     release = graph.get(AssetKey(["release"]))
     assert AssetKey(["marts", "adverse_actions"]) in release.parent_keys
+    # resolution sits between dbt's layers: dbt model -> the resolution asset's tables -> dbt marts
+    records = graph.get(AssetKey(["resolved", "party_records"]))
+    assert records.parent_keys == {AssetKey(["intermediate", "int_actions__unioned"])}
+    assert records.group_name == "resolution" and records.is_materializable
+    for table in ("parties", "party_links", "party_redirects"):
+        resolved = graph.get(AssetKey(["resolved", table]))
+        assert resolved.parent_keys == {records.key, AssetKey(["curation", "party_overrides"])}
+        assert graph.get(AssetKey(["marts", table])).parent_keys == {resolved.key}
     # edition partitions on the per-source assets, none on the warehouse
     parsed = graph.get(AssetKey(["us_dol_ilab", "parsed"]))
     assert parsed.partitions_def is not None and parsed.partitions_def.name == "us_dol_ilab__editions"
@@ -69,3 +77,32 @@ def test_every_source_declares_complete_metadata():
         assert 0 < meta.gate.min_rows <= meta.gate.max_rows
         assert set(meta.preferred_formats) <= set(meta.formats)
         assert len(meta.schedule_cron.split()) == 5
+
+
+def test_the_publish_job_runs_dbt_resolution_then_the_marts_and_the_release():
+    from fast_pipeline.definitions import defs
+
+    job = defs.resolve_job_def("publish")
+    deps = job.graph.dependency_structure
+    upstream = {n.name: {o.node.name for o in deps.all_upstream_outputs_from_node(n.name)} for n in job.graph.nodes}
+    assert upstream == {
+        "warehouse_models": set(),
+        "resolution": {"warehouse_models"},
+        "warehouse_marts": {"warehouse_models", "resolution"},
+        "release": {"warehouse_marts"},
+    }
+
+
+def test_resolution_reads_and_writes_the_relations_dbt_declares():
+    """The schemas resolution reads from are the ones dbt builds those models in, and the tables it writes
+    are exactly the `resolved` source's."""
+    import json
+
+    from fast_pipeline.resolution import tables
+
+    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
+    nodes = {n["name"]: (n["schema"], n["alias"]) for n in manifest["nodes"].values() if "alias" in n}
+    assert nodes[tables.ACTIONS[1]] == tables.ACTIONS and nodes[tables.OVERRIDES[1]] == tables.OVERRIDES
+    declared = [s for s in manifest["sources"].values() if s["source_name"] == "resolved"]
+    assert {s["name"] for s in declared} == set(tables.TABLES)
+    assert {s["schema"] for s in declared} == {tables.SCHEMA}

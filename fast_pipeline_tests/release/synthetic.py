@@ -18,9 +18,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -28,8 +25,8 @@ import pandas as pd
 from fast_pipeline.core import warehouse
 from fast_pipeline.core.canonical import conform, to_json_list, to_json_object, validate_actions
 from fast_pipeline.core.ids import action_id
-from fast_pipeline.settings import DBT_PROJECT_DIR
 from fast_pipeline.sources.registry import SOURCE_IDS
+from fast_pipeline_tests.support.dbt import build_warehouse_models
 
 CBP = "us_cbp_wro"
 ILAB = "us_dol_ilab"
@@ -166,26 +163,5 @@ def build_warehouse(path: Path, cbp_editions: int = len(CBP_EDITIONS), ilab_edit
 
 
 def run_dbt(duckdb_path: Path, work_dir: Path) -> None:
-    """`dbt build` over the warehouse in a child process (dbt-duckdb keeps its database open for the life of
-    the process), with its own target and log folders (others may run dbt in this project at once)."""
-    env = {**os.environ, "FAST_DUCKDB_PATH": str(duckdb_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
-    proc = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")),
-            "build",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(work_dir / "target"),
-            "--log-path",
-            str(work_dir / "logs"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if proc.returncode:
-        raise RuntimeError(f"dbt build failed:\n{proc.stdout[-4000:]}{proc.stderr[-2000:]}")
+    """Every dbt model and test over the warehouse, with resolution before the marts (support/dbt.py)."""
+    build_warehouse_models(duckdb_path, work_dir)

@@ -1,19 +1,26 @@
-"""The dbt models build parties, party_links and party_redirects over a warehouse of real editions, and the
-dbt tests (uniqueness, relationships, accepted values, every merge explained) pass."""
+"""The publish job's path over a warehouse of real editions: dbt's models, the `resolution` asset on its own
+(a Dagster materialization), then the marts parties, party_links and party_redirects, whose dbt tests
+(uniqueness, relationships, accepted values, every merge explained) pass. Run again, the asset rewrites
+the resolved tables identically."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pandas as pd
+import pytest
+from dagster import materialize
 
 from fast_pipeline.core import warehouse
 from fast_pipeline.core.parsing import EditionResult
-from fast_pipeline.settings import DBT_PROJECT_DIR
+from fast_pipeline.orchestration.dbt_assets import MARTS
+from fast_pipeline.orchestration.resolution_assets import resolution
+from fast_pipeline.orchestration.resources import PipelineResource
+from fast_pipeline.resolution.tables import SCHEMA, TABLES
 from fast_pipeline.sources.registry import SOURCE_IDS
+from fast_pipeline_tests.support.dbt import dbt_build
 
 EDITIONS = {
     "br_mte_lista_suja": ["2026-08-02_csv", "2026-08-03_csv"],
@@ -46,42 +53,49 @@ def _warehouse(actions, path: Path) -> None:
             warehouse.write_edition(path, sid, edition, actions=rows, edition_row=record.as_row())
 
 
-def test_dbt_build_of_the_party_models(real_actions, tmp_path):
-    db = tmp_path / "warehouse.duckdb"
+@dataclass(frozen=True)
+class Built:
+    db: Path
+    data_dir: Path
+    chosen: pd.DataFrame
+    metadata: dict  # of the resolution run, per table
+
+
+def _materialize_resolution(built_db: Path, data_dir: Path) -> dict:
+    pipeline = PipelineResource(data_dir=str(data_dir), duckdb_path=str(built_db))
+    result = materialize([resolution], resources={"pipeline": pipeline})
+    assert result.success
+    return {
+        m.asset_key.path[-1]: {k: v.value for k, v in m.metadata.items()}
+        for m in result.asset_materializations_for_node("resolution")
+    }
+
+
+def _resolved_tables(db: Path) -> dict[str, pd.DataFrame]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {t: con.execute(f"select * from {SCHEMA}.{t} order by all").df() for t in TABLES}
+
+
+@pytest.fixture(scope="module")
+def built(real_actions, tmp_path_factory) -> Built:
+    root = tmp_path_factory.mktemp("party-models")
+    db = root / "warehouse.duckdb"
     _warehouse(real_actions, db)
     chosen = real_actions[
         [e in EDITIONS.get(s, ()) for s, e in zip(real_actions["source_id"], real_actions["edition"])]
     ]
+    cautious = ("--indirect-selection", "cautious")
+    upstream = ("--select", "+adverse_actions", "+party_links", "party_overrides", "--exclude", MARTS)
+    dbt_build(db, root, *upstream, *cautious)
+    metadata = _materialize_resolution(db, root)
+    dbt_build(db, root, "--select", "parties", "party_links", "party_redirects", "adverse_actions", *cautious)
+    return Built(db, root, chosen, metadata)
+
+
+def test_the_party_marts_over_the_resolution_assets_tables(built):
+    chosen = built.chosen
     employers = chosen.loc[chosen["source_id"] == "br_mte_lista_suja", "party_identifiers"].nunique()
-    dbt = Path(sys.executable).with_name("dbt")
-    env = {**os.environ, "FAST_DUCKDB_PATH": str(db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
-    proc = subprocess.run(
-        [
-            str(dbt),
-            "build",
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(tmp_path / "target"),
-            "--log-path",
-            str(tmp_path / "logs"),
-            "--select",
-            "+adverse_actions",
-            "+party_links",
-            "+party_redirects",
-            "party_overrides",
-            "--indirect-selection",
-            "cautious",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert proc.returncode == 0, proc.stdout[-4000:]
-    with duckdb.connect(str(db), read_only=True) as con:
+    with duckdb.connect(str(built.db), read_only=True) as con:
         actions, _parties, unresolved = con.execute(
             "select count(*), count(distinct party_id), count(*) filter (where party_id is null) "
             "from marts.adverse_actions"
@@ -90,6 +104,25 @@ def test_dbt_build_of_the_party_models(real_actions, tmp_path):
             "select count(distinct party_id) from marts.adverse_actions where source_id = 'br_mte_lista_suja'"
         ).fetchone()[0]
         rules = dict(con.execute("select rule, count(*) from marts.party_links group by rule").fetchall())
+        parties, records = con.execute("select count(*), sum(record_count) from marts.parties").fetchone()
+        same = con.execute("select count(*) from marts.party_links where relation = 'same'").fetchone()[0]
     assert unresolved == 0 and actions == chosen["action_id"].nunique()
     assert br == employers  # one party per CPF/CNPJ
     assert rules["identifier"] > 40 and rules["override_same"] == 4 and rules["override_not_same"] == 1
+    # the asset's metadata says what it wrote: every merge is one `same` link, n records make n - merges parties
+    meta = built.metadata["parties"]
+    assert (meta["party_count"], meta["record_count"], meta["merge_count"]) == (parties, records, same)
+    assert records - same == parties and meta["dagster/row_count"] == parties
+
+
+def test_the_resolution_asset_rerun_on_its_own_rewrites_the_tables_identically(built):
+    before = _resolved_tables(built.db)
+    with duckdb.connect(str(built.db)) as con:  # damage each table, so that only a rewrite restores them
+        for table in TABLES:
+            con.execute(f"delete from {SCHEMA}.{table} where rowid % 2 = 0")
+    again = _materialize_resolution(built.db, built.data_dir)
+    after = _resolved_tables(built.db)
+    for table in TABLES:
+        assert len(before[table]) > 0, table
+        pd.testing.assert_frame_equal(after[table], before[table], check_exact=True)
+    assert again == built.metadata

@@ -1,4 +1,4 @@
--- One row per resolved party (int_parties, fast_pipeline.resolution) with its lists as native lists.
+-- One row per resolved party (the resolution asset's resolved.parties) with its lists as native lists.
 select
     party_id,
     party_name,
@@ -16,4 +16,4 @@ select
     {{ json_list('party_record_ids', 'text_list') }} as party_record_ids,
     record_count,
     action_count
-from {{ ref('int_parties') }}
+from {{ source('resolved', 'parties') }}
