@@ -50,4 +50,6 @@ def test_the_example_instance_starts_against_postgres(tmp_path, postgres_url, mo
             assert isinstance(launcher, DockerRunLauncher)
             expected = yaml.safe_load(block)["run_launcher"]["config"]
             assert launcher.image == expected["image"] and launcher.env_vars == expected["env_vars"]
-            assert instance.run_coordinator.get_run_queue_config().max_concurrent_runs == 1
+            queue = instance.run_coordinator.get_run_queue_config()
+            assert queue.max_concurrent_runs == 4  # the example is a shared PostgreSQL deployment
+            assert {limit["key"] for limit in queue.tag_concurrency_limits} == {"source", "fast-pipeline/publish"}
