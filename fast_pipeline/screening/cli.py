@@ -72,7 +72,7 @@ def add_commands(sub, screen, decide, evaluate) -> None:
 def _store(args, settings: Settings):
     from fast_pipeline.screening.decisions import DecisionStore
 
-    return DecisionStore(args.decisions or settings.duckdb_path)
+    return DecisionStore(args.decisions or settings.warehouse_url)  # the warehouse, DuckDB or PostgreSQL
 
 
 def screen(args, settings: Settings) -> int:
