@@ -120,15 +120,17 @@ SEED_EDITION = "2026-08-02_csv"
 
 def mutated_editions(mirror: Path, source_file: Path, count: int, start: int = 0) -> None:
     """`count` editions of the Brazilian CSV, each a different mutation of the saved one: a few employers
-    leave, come back or have their worker count changed, as between real updates (within the publish gate)."""
+    leave, come back or have their worker count changed, as between real updates (within the publish gate),
+    the rows numbered again as the ministry numbers them."""
     raw = source_file.read_bytes().decode("cp1252")
     header, *rows = raw.splitlines(keepends=True)
     for n in range(start, start + count):
         rng = random.Random(n)
         kept = [r for r in rows if rng.random() > 0.005]
         changed = []
-        for r in kept:
+        for number, r in enumerate(kept, 1):
             cells = r.split(";")
+            cells[0] = str(number)  # the list numbers its rows 1..N: a gap is a damaged file to the parser
             if rng.random() < 0.02 and len(cells) > 6 and cells[6].strip().isdigit():
                 cells[6] = str(int(cells[6]) + 1)
             changed.append(";".join(cells))
