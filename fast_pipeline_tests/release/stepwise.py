@@ -28,19 +28,24 @@ class Run:
     lines: list[str]
 
 
+def use_build_environment(mp: pytest.MonkeyPatch, data: Path, mirror: Path) -> None:
+    """The environment a build of `data` from `mirror` reads (the Dagster assets read their settings from it)."""
+    for var, value in (
+        ("FAST_DATA_DIR", data),
+        ("FAST_SOURCE_MIRROR", mirror),
+        ("FAST_DUCKDB_PATH", data / "warehouse.duckdb"),
+        ("DAGSTER_HOME", data / "dagster"),
+    ):
+        mp.setenv(var, str(value))
+
+
 def build_stepwise(data: Path, steps: int) -> Run:
     """Build `data` from a mirror that gains one edition folder (copied from ../shared/sources) per step."""
     mirror = data.parent / f"{data.name}-mirror"
     (mirror / SID).mkdir(parents=True)
     reports, lines = [], []
     with pytest.MonkeyPatch.context() as mp:  # the Dagster assets read their settings from the environment
-        for var, value in (
-            ("FAST_DATA_DIR", data),
-            ("FAST_SOURCE_MIRROR", mirror),
-            ("FAST_DUCKDB_PATH", data / "warehouse.duckdb"),
-            ("DAGSTER_HOME", data / "dagster"),
-        ):
-            mp.setenv(var, str(value))
+        use_build_environment(mp, data, mirror)
         for edition in EDITIONS[:steps]:
             shutil.copytree(SHARED_SOURCES / SID / edition, mirror / SID / edition)  # no symlinks out of a mirror
             settings = Settings.from_env()

@@ -22,6 +22,7 @@ from fast_pipeline.build import run_build
 from fast_pipeline.release import list_releases
 from fast_pipeline.settings import Settings
 from fast_pipeline_tests.conftest import SHARED_SOURCES, saved_file
+from fast_pipeline_tests.release.stepwise import use_build_environment
 from fast_pipeline_tests.support.fake_source import tree_digest
 
 BR, UFLPA = "br_mte_lista_suja", "us_dhs_uflpa"
@@ -63,13 +64,7 @@ def _build(data: Path, mirror: Path, cache_from: Path | None = None) -> tuple[Se
         shutil.copytree(cache_from, data / "cache")
     lines: list[str] = []
     with pytest.MonkeyPatch.context() as mp:  # the Dagster assets read their settings from the environment
-        for var, value in (
-            ("FAST_DATA_DIR", data),
-            ("FAST_SOURCE_MIRROR", mirror),
-            ("FAST_DUCKDB_PATH", data / "warehouse.duckdb"),
-            ("DAGSTER_HOME", data / "dagster"),
-        ):
-            mp.setenv(var, str(value))
+        use_build_environment(mp, data, mirror)
         settings = Settings.from_env()
         report = run_build(settings, echo=lines.append)
     assert report.ok and report.release_created, "\n".join(lines)
