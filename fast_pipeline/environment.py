@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import asdict
 from pathlib import Path
@@ -46,12 +47,27 @@ CONCURRENT_RUNS = f"""\
 """
 
 
+# SQLite storage: Dagster's default files and layout, the event log through an open connection per database
+# (orchestration/sqlite_event_log.py: storing an event cost 5-11 ms, hundreds of them per publish).
+SQLITE_EVENT_LOG_YAML = """\
+event_log_storage:
+  module: fast_pipeline.orchestration.sqlite_event_log
+  class: PooledSqliteEventLogStorage
+  config:
+    base_dir: {base_dir}
+"""
+
+
 def dagster_yaml(settings: Settings) -> str:
     """The instance configuration: the base above, with Postgres storage when FAST_DAGSTER_STORAGE_URL is set,
     and concurrent runs when the warehouse is on PostgreSQL too (FAST_MAX_CONCURRENT_RUNS, default 4)."""
     shared = settings.dagster_storage_url and settings.warehouse_kind == "postgresql"
     queue = CONCURRENT_RUNS.format(runs=settings.max_concurrent_runs) if shared else ONE_RUN_AT_A_TIME
-    return DAGSTER_YAML.format(queue=queue) + (dagster_storage.STORAGE_YAML if settings.dagster_storage_url else "")
+    if settings.dagster_storage_url:
+        storage = dagster_storage.STORAGE_YAML
+    else:  # where Dagster's default SQLite storage keeps its event log
+        storage = SQLITE_EVENT_LOG_YAML.format(base_dir=json.dumps(str(settings.dagster_home / "history" / "runs")))
+    return DAGSTER_YAML.format(queue=queue) + storage
 
 
 DBT_INPUTS = ("models", "macros", "tests", "seeds", "dbt_project.yml", "profiles.yml")
@@ -87,7 +103,7 @@ def prepare_environment(settings: Settings) -> None:
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 
 
-def _newest_mtime(root: Path) -> float:
+def newest_project_change(root: Path = DBT_PROJECT_DIR) -> float:
     """The newest change to the dbt project's inputs. Folders count: deleting a model changes only its
     folder's time, and a manifest that still holds the deleted model would define its asset."""
     newest = 0.0
@@ -99,16 +115,16 @@ def _newest_mtime(root: Path) -> float:
 
 
 def ensure_dbt_manifest(force: bool = False) -> Path:
-    """`dbt parse` when the manifest is missing or older than the dbt project; @dbt_assets needs it at import."""
+    """`dbt parse` when the manifest is missing or older than the dbt project; @dbt_assets needs it at import.
+
+    It parses with the canonical DuckDB profile (orchestration/dbt_in_process.py), whatever this machine's
+    warehouse: the manifest is the same everywhere, and the partial parse it leaves beside it is the one
+    every DuckDB data directory's first build starts from."""
     manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
-    if force or not manifest.exists() or manifest.stat().st_mtime < _newest_mtime(DBT_PROJECT_DIR):
-        from dbt.cli.main import dbtRunner
+    if force or not manifest.exists() or manifest.stat().st_mtime < newest_project_change():
+        from fast_pipeline.orchestration.dbt_in_process import CANONICAL_ENVIRONMENT, parse
 
         os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
-        result = dbtRunner().invoke(
-            ["parse", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--quiet"]
-        )
-        if not result.success:
-            raise RuntimeError(f"dbt parse failed: {result.exception}")
+        parse(manifest.parent, CANONICAL_ENVIRONMENT)
         manifest.touch()
     return manifest

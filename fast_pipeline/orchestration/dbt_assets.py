@@ -22,6 +22,8 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from packaging import version
 
 from fast_pipeline.core import warehouse
+from fast_pipeline.environment import newest_project_change
+from fast_pipeline.orchestration import dbt_in_process
 from fast_pipeline.orchestration.automation import AFTER_UPSTREAM_UPDATES
 from fast_pipeline.orchestration.resources import PipelineResource
 from fast_pipeline.orchestration.source_assets import ALL_ACTIONS_KEYS, EDITIONS_KEY
@@ -29,7 +31,6 @@ from fast_pipeline.resolution import tables as resolved
 from fast_pipeline.settings import DBT_PROJECT_DIR, Settings
 from fast_pipeline.sources.registry import SOURCE_IDS
 
-PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's saved parse, in its target folder
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 editions_registry = AssetSpec(
@@ -93,25 +94,21 @@ def warehouse_marts(context: AssetExecutionContext, dbt: DbtCliResource, pipelin
 
 
 def _dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, settings: Settings, step: str):
-    """`dbt build` of this definition's selection, reusing the data directory's last parse.
+    """`dbt build` of this definition's selection, in this process (orchestration/dbt_in_process.py).
 
-    dbt's partial parse is valid only for the profile it was made with (the warehouse path), and dagster-dbt
-    seeds each invocation's fresh target folder from dbt_project/target, made for another path: every
-    invocation would parse the whole project again (seconds). So each invocation's folder, under
-    <data>/cache/dbt, starts from the parse the previous one left there, and leaves its own; the folder
-    itself goes once dbt has succeeded (runs at once never share one)."""
+    The parse is shared by both definitions of a run (and every run of a process) and starts from the data
+    directory's last parse: dbt's partial parse is valid only for the profile it was made with (the
+    warehouse), so the one in dbt_project/target, made for another, would not serve. Each invocation gets
+    its own target folder under <data>/cache/dbt, removed once dbt has succeeded (runs at once never share
+    one)."""
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     cache = settings.cache_dir / "dbt"
     target = cache / f"{context.run.run_id}-{step}"
-    saved, made = cache / PARTIAL_PARSE, target / PARTIAL_PARSE
-    if saved.exists():
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(saved, made)
+    manifest = dbt_in_process.parsed_manifest(cache, target, newest_project_change())
     context.log.info(f"dbt build against {warehouse.shown(settings.warehouse_url)}")
-    yield from dbt.cli(["build"], context=context, target_path=target).stream()
-    if made.exists():
-        shutil.copyfile(made, target / "next.msgpack")
-        os.replace(target / "next.msgpack", saved)  # whole: another run may be reading it
+    yield from dbt_in_process.invocation(
+        dbt, ["build"], context=context, target_path=target, manifest=manifest
+    ).stream()
     shutil.rmtree(target, ignore_errors=True)
 
 

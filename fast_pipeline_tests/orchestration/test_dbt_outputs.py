@@ -37,6 +37,6 @@ def test_deleting_a_model_makes_the_manifest_stale(tmp_path):
     stamp = 1_000_000_000
     for path in (models / "kept.sql", models / "gone.py", models, tmp_path):
         os.utime(path, (stamp, stamp))
-    before = environment._newest_mtime(tmp_path)
+    before = environment.newest_project_change(tmp_path)
     (models / "gone.py").unlink()
-    assert environment._newest_mtime(tmp_path) > before
+    assert environment.newest_project_change(tmp_path) > before

@@ -1,0 +1,257 @@
+"""dbt run inside the Dagster step's own process, with one parse shared by every invocation of a process.
+
+dagster-dbt starts `dbt` as a subprocess and reads its JSON log lines. Each subprocess costs seconds before
+dbt does any work: importing dbt and its adapter, then parsing the project (partially at best). A publish
+runs dbt twice (the models, then the marts around resolution), so this cost was most of the publish. Here
+the same invocation runs through dbt's programmatic entry point (`dbtRunner`):
+
+- the project is parsed once per process and the parsed manifest handed to every invocation (dbt's
+  documented way to reuse objects); the parse starts from the data directory's last partial parse;
+- dbt's events reach a callback as the messages the subprocess would have printed, at the level it would
+  have printed them, and go through dagster-dbt's own DbtCliInvocation: the same selection from the Dagster
+  context, the same materializations and asset checks, the same error reporting;
+- dbt-duckdb keeps its database open in a class attribute after an invocation; it is closed, so that the
+  DuckDB file is free for the release's readers and for other processes as soon as dbt is done.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+from dagster_dbt.asset_utils import (
+    DBT_INDIRECT_SELECTION_ENV,
+    extract_runtime_selection_from_args,
+    get_updated_cli_invocation_params_for_context,
+)
+from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
+
+from fast_pipeline.settings import DBT_PROJECT_DIR
+
+PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's saved parse, in its target folder
+QUIET = ["--log-level", "none"]  # the events reach the callback whatever the terminal's log level
+PRINTED_LEVELS = frozenset({"info", "warn", "error"})  # what the subprocess printed at its default level
+# What dbt's profile reads (dbt_project/profiles.yml): a parse is valid for these values only.
+PROFILE_VARIABLES = (
+    "FAST_DBT_TARGET",
+    "FAST_DUCKDB_PATH",
+    "FAST_PG_HOST",
+    "FAST_PG_PORT",
+    "FAST_PG_USER",
+    "FAST_PG_PASSWORD",
+    "FAST_PG_DBNAME",
+)
+
+_parsed: dict[tuple, Any] = {}  # the parsed manifest, by what it is a function of (one entry in practice)
+
+
+@dataclass
+class _FinishedDbt:
+    """The part of subprocess.Popen that DbtCliInvocation reads, for a dbt that ran in this process."""
+
+    args: Sequence[str]
+    returncode: int | None = None
+    stdout: None = None
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        return self.returncode
+
+    def send_signal(self, sig: int = signal.SIGINT) -> None:  # nothing left to interrupt
+        return None
+
+
+class InProcessDbtInvocation(DbtCliInvocation):
+    """A DbtCliInvocation whose events come from dbtRunner rather than a subprocess's standard output."""
+
+    dbt_args: Sequence[str] = ()
+    dbt_manifest: Any = None
+    environment: Mapping[str, str] = {}
+
+    def _stream_stdout(self) -> Iterator[str | dict[str, Any]]:
+        if self.process.returncode is not None:  # ran already (dagster-dbt reads the output only once)
+            return
+        events: list[dict[str, Any]] = []
+
+        def collect(msg) -> None:
+            if msg.info.level in PRINTED_LEVELS:
+                from dbt_common.events.functions import msg_to_json
+
+                # the same JSON the subprocess printed, so dagster-dbt reads the same values
+                events.append(orjson.loads(msg_to_json(msg)))
+
+        result = invoke(self.dbt_args, self.dbt_manifest, collect, self.environment)
+        self.process.returncode = 0 if result.success else (2 if result.exception else 1)
+        for event in events:
+            if event["info"]["level"] == "error":
+                self._error_messages.append(event["info"]["msg"])
+            yield event
+        if result.exception is not None and not any(e["info"]["level"] == "error" for e in events):
+            self._error_messages.append(f"{type(result.exception).__name__}: {result.exception}")
+
+
+@contextlib.contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    """`values` in os.environ (which dbt's profile and flags read) for the duration, then as they were."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def invoke(args: Sequence[str], manifest, callback, environment: Mapping[str, str]):
+    """One dbtRunner invocation with `environment` set, releasing dbt-duckdb's database afterwards."""
+    from dbt.cli.main import dbtRunner
+
+    with _environment(environment):
+        try:
+            return dbtRunner(manifest=manifest, callbacks=[callback] if callback else []).invoke(list(args))
+        finally:
+            release_duckdb()
+
+
+def parse(target_path: Path, environment: Mapping[str, str]):
+    """`dbt parse` into `target_path` (where a partial parse there is used and renewed): the Manifest."""
+    args = ["parse", *_project_args(DBT_PROJECT_DIR, DBT_PROJECT_DIR, target_path), *QUIET]
+    result = invoke(args, None, None, environment)
+    if not result.success:
+        raise RuntimeError(f"dbt parse failed: {result.exception}")
+    return result.result
+
+
+def release_duckdb() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open between invocations (if it was loaded at all)."""
+    import sys
+
+    module = sys.modules.get("dbt.adapters.duckdb.connections")
+    manager = getattr(module, "DuckDBConnectionManager", None)
+    if manager is None or manager._ENV is None:
+        return
+    with manager._LOCK:
+        env, manager._ENV = manager._ENV, None
+        env.close()
+
+
+def _project_args(project_dir: Path, profiles_dir: Path, target_path: Path) -> list[str]:
+    return [
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(profiles_dir),
+        "--target-path",
+        str(target_path),
+        "--log-path",
+        str(target_path),
+    ]
+
+
+# A DuckDB warehouse is parsed as if its file were this one: the parse depends on the file's name (dbt-duckdb
+# names the database after it) but not on its folder, while dbt keys a saved parse on the whole profile.
+CANONICAL_DUCKDB = "warehouse.duckdb"
+CANONICAL_ENVIRONMENT = {"FAST_DBT_TARGET": "duckdb", "FAST_DUCKDB_PATH": CANONICAL_DUCKDB}
+PREPARED_PARSE = DBT_PROJECT_DIR / "target" / PARTIAL_PARSE  # made by `fast-pipeline prepare`
+
+
+def parse_environment() -> dict[str, str]:
+    """What the profile reads during a parse. For a DuckDB file named like the canonical one, the canonical
+    path: every data directory then has the same parse, and the one `prepare` saved serves the first build
+    of a fresh data directory (invocations get the parsed manifest, so they connect to the real file)."""
+    duckdb = os.environ.get("FAST_DBT_TARGET", "duckdb") == "duckdb"
+    if duckdb and Path(os.environ.get("FAST_DUCKDB_PATH", CANONICAL_DUCKDB)).name == CANONICAL_DUCKDB:
+        return dict(CANONICAL_ENVIRONMENT)
+    return {}
+
+
+def parsed_manifest(cache_dir: Path, work_dir: Path, newest_change: float):
+    """The project parsed for the current profile, once per process: dbt's Manifest object.
+
+    The parse runs in `work_dir`, starting from the partial parse saved in `cache_dir` (or, for the canonical
+    DuckDB profile, the one `prepare` left in dbt_project/target), and saves its own in `cache_dir` (whole,
+    by rename: another process may be reading it). `newest_change` (the newest time among the project's
+    files) makes an edited project parse again. dbt checks a saved parse against the profile and the files
+    itself, and parses in full when it does not match."""
+    environment = parse_environment()
+    profile = {**{name: os.environ.get(name) for name in PROFILE_VARIABLES}, **environment}
+    key = (str(cache_dir), newest_change, tuple(profile.get(name) for name in PROFILE_VARIABLES))
+    if key in _parsed:
+        return _parsed[key]
+    work_dir.mkdir(parents=True, exist_ok=True)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    saved, made = cache_dir / PARTIAL_PARSE, work_dir / PARTIAL_PARSE
+    start = saved if saved.exists() else PREPARED_PARSE if environment and PREPARED_PARSE.exists() else None
+    if start is not None:
+        shutil.copyfile(start, made)
+    manifest = parse(work_dir, environment)
+    if made.exists():
+        shutil.copyfile(made, work_dir / "next.msgpack")
+        os.replace(work_dir / "next.msgpack", saved)
+    _parsed.clear()  # one project, one profile per process: an older parse is not used again
+    _parsed[key] = manifest
+    return manifest
+
+
+def invocation(
+    resource,
+    args: Sequence[str],
+    *,
+    context,
+    target_path: Path,
+    manifest,
+    raise_on_error: bool = True,
+) -> InProcessDbtInvocation:
+    """What `DbtCliResource.cli(args, context=...)` returns, for a dbt run in this process with `manifest`
+    (dbt's parsed Manifest): the selection dagster-dbt derives from the context, the resource's flags."""
+    cleaned, selects, excludes = extract_runtime_selection_from_args(args)
+    params = get_updated_cli_invocation_params_for_context(
+        context=context,
+        manifest={},
+        dagster_dbt_translator=None,
+        runtime_selects=selects,
+        runtime_excludes=excludes,
+    )
+    project_dir = Path(params.dbt_project.project_dir) if params.dbt_project else Path(resource.project_dir)
+    profiles_dir = Path(resource.profiles_dir) if resource.profiles_dir else project_dir
+    profile_args = [*(["--profile", resource.profile] if resource.profile else [])]
+    profile_args += ["--target", resource.target] if resource.target else []
+    dbt_args = [
+        *resource.global_config_flags,
+        *cleaned,
+        *profile_args,
+        *params.selection_args,
+        *_project_args(project_dir, profiles_dir, target_path),
+        *QUIET,
+    ]
+    environment = {"DAGSTER_DBT_CLI": "true"}
+    if params.indirect_selection:
+        environment[DBT_INDIRECT_SELECTION_ENV] = params.indirect_selection
+    target_path.mkdir(parents=True, exist_ok=True)
+    # A generated selector lives in a copy of the project (large UI selections): dbt parses that copy.
+    same_project = project_dir.resolve() == DBT_PROJECT_DIR.resolve()
+    found = InProcessDbtInvocation(
+        process=_FinishedDbt(args=["dbt", *dbt_args]),
+        manifest=params.manifest,
+        dagster_dbt_translator=params.dagster_dbt_translator,
+        project_dir=project_dir,
+        target_path=target_path,
+        raise_on_error=raise_on_error,
+        context=context,
+        adapter=None,
+        cli_version=resource._cli_version,
+        project=params.dbt_project,
+    )
+    found.dbt_args = dbt_args
+    found.dbt_manifest = manifest if same_project else None
+    found.environment = environment
+    return found

@@ -1,0 +1,67 @@
+"""dbt in the step's own process: the parse `prepare` saved serves a fresh data directory, and the DuckDB
+file is free again as soon as an invocation ends."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+
+from fast_pipeline.environment import ensure_dbt_manifest, newest_project_change
+from fast_pipeline.orchestration import dbt_in_process
+from fast_pipeline.settings import DBT_PROJECT_DIR
+
+
+@pytest.fixture
+def fresh_process(monkeypatch):
+    """No parse held from another test, and the profile's variables as each test sets them."""
+    monkeypatch.setattr(dbt_in_process, "_parsed", {})
+    for name in dbt_in_process.PROFILE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    ensure_dbt_manifest()  # the prepared parse, as ./dev leaves it
+    return monkeypatch
+
+
+def _parsed_files(work_dir) -> int:
+    """How many of the project's files dbt parsed (not taken from a saved parse), from its perf_info.json."""
+    return json.loads((work_dir / "perf_info.json").read_text())["parsed_path_count"]
+
+
+def test_a_fresh_duckdb_data_directory_starts_from_the_prepared_parse(fresh_process, tmp_path):
+    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
+    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "data" / "warehouse.duckdb"))
+    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work", newest_project_change())
+    assert _parsed_files(tmp_path / "work") == 0  # nothing parsed again: the saved parse matched
+    assert (tmp_path / "cache" / dbt_in_process.PARTIAL_PARSE).exists()  # the next build starts from its own
+    models = [n for n in manifest.nodes.values() if n.resource_type == "model"]
+    assert models and {n.database for n in models} == {"warehouse"}  # the real file's database name
+    # the same process asks again: the same object, no second parse
+    again = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work2", newest_project_change())
+    assert again is manifest and not (tmp_path / "work2").exists()
+
+
+def test_another_file_name_is_parsed_for_its_own_database(fresh_process, tmp_path):
+    """dbt-duckdb names the database after the file: the canonical parse would name the wrong one."""
+    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
+    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "elsewhere.duckdb"))
+    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work", newest_project_change())
+    assert _parsed_files(tmp_path / "work") > 0
+    models = [n for n in manifest.nodes.values() if n.resource_type == "model"]
+    assert {n.database for n in models} == {"elsewhere"}
+
+
+def test_the_duckdb_file_is_free_once_dbt_is_done(fresh_process, tmp_path):
+    """dbt-duckdb keeps its database open after an invocation; a reader in the same process (the release)
+    must then still be able to open the file read-only, and another process to write it."""
+    path = tmp_path / "warehouse.duckdb"
+    environment = {"FAST_DBT_TARGET": "duckdb", "FAST_DUCKDB_PATH": str(path)}
+    manifest = dbt_in_process.parse(tmp_path / "parse", environment)
+    args = ["seed", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    args += ["--target-path", str(tmp_path / "seed"), "--log-path", str(tmp_path / "seed"), *dbt_in_process.QUIET]
+    result = dbt_in_process.invoke(args, manifest, None, environment)
+    assert result.success, result.exception
+    with duckdb.connect(str(path), read_only=True) as reader:
+        (rows,) = reader.execute("select count(*) from curation.party_overrides").fetchone()
+    seed = (DBT_PROJECT_DIR / "seeds" / "party_overrides.csv").read_text(encoding="utf-8")
+    assert rows == len(seed.splitlines()) - 1
