@@ -23,7 +23,6 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from fast_pipeline.core import warehouse
 from fast_pipeline.core.acquire import AcquisitionResult, acquire, check_mirror
@@ -36,9 +35,6 @@ from fast_pipeline.core.locks import writer_lock
 from fast_pipeline.environment import prepare_environment
 from fast_pipeline.settings import DBT_PROJECT_DIR, Settings
 from fast_pipeline.sources.registry import SOURCE_IDS, get_source
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 @dataclass
@@ -91,26 +87,23 @@ class BuildReport:
         return not self.errors and all(s.status == "ok" for s in self.sources)
 
 
-def pending_editions(table: pd.DataFrame, archive: Archive, source_id: str) -> list[str]:
-    """Archived editions not yet in the warehouse (`table`: raw.editions) with the current parser version
-    (an edition quarantined with this parser version is recorded, so it is not pending)."""
-    source = get_source(source_id)
-    done = set()
-    if len(table):
-        mine = table[(table["source_id"] == source_id) & (table["parser_version"] == source.parser_version)]
-        done = set(mine["edition"])
+def pending_editions(rows: list[dict], archive: Archive, source_id: str) -> list[str]:
+    """Archived editions not yet in the warehouse (`rows`: raw.editions, warehouse.edition_rows) with the
+    current parser version (an edition quarantined with this parser version is recorded, so it is not
+    pending)."""
+    version = get_source(source_id).parser_version
+    done = {r["edition"] for r in rows if r["source_id"] == source_id and r["parser_version"] == version}
     return [e for e in archive.editions(source_id) if e not in done]
 
 
-def quarantined_editions(table: pd.DataFrame, source_id: str) -> dict[str, str]:
+def quarantined_editions(rows: list[dict], source_id: str) -> dict[str, str]:
     """Edition -> reason, for the source's editions quarantined with its current parser version."""
-    if not len(table) or "quarantine_reason" not in table:
-        return {}
     version = get_source(source_id).parser_version
-    rows = table[
-        (table["source_id"] == source_id) & (table["parser_version"] == version) & table["quarantine_reason"].notna()
-    ]
-    return dict(zip(rows["edition"], rows["quarantine_reason"], strict=False))
+    return {
+        r["edition"]: r["quarantine_reason"]
+        for r in rows
+        if r["source_id"] == source_id and r["parser_version"] == version and r.get("quarantine_reason") is not None
+    }
 
 
 # What dbt writes inside its project: never part of what a release is a function of, and walking it costs
@@ -127,23 +120,23 @@ def dbt_project_files() -> list[Path]:
     return sorted(files)
 
 
-def _publish_fingerprint(settings: Settings) -> str:
-    """What the marts and the release are a function of: the recorded editions and the dbt project."""
+def _publish_fingerprint(rows: list[dict]) -> str:
+    """What the marts and the release are a function of: the recorded editions (`rows`: raw.editions) and
+    the dbt project."""
     digest = hashlib.sha256()
-    table = warehouse.editions_table(settings.warehouse_url)
-    if len(table):
-        cols = [
-            "source_id",
-            "edition",
-            "parser_version",
-            "action_rows",
-            "gate_passed",
-            "edition_date",
-            "acquired_at",
-            "as_of_date",
-            "date_warning",
-        ]
-        digest.update(table[cols].astype(str).to_csv(index=False).encode())
+    cols = [
+        "source_id",
+        "edition",
+        "parser_version",
+        "action_rows",
+        "gate_passed",
+        "edition_date",
+        "acquired_at",
+        "as_of_date",
+        "date_warning",
+    ]
+    for row in rows:
+        digest.update(json.dumps([row[c] for c in cols], default=str).encode() + b"\n")
     for p in dbt_project_files():
         digest.update(p.relative_to(DBT_PROJECT_DIR).as_posix().encode() + p.read_bytes())
     from fast_pipeline import __version__
@@ -228,6 +221,13 @@ class _Build:
         self.report = BuildReport(list(self.reports.values()))
         self._stack = contextlib.ExitStack()
         self._instance = None
+        self._edition_rows: list[dict] | None = None
+
+    def edition_rows(self) -> list[dict]:
+        """raw.editions, read once until this build records an edition (each connection costs)."""
+        if self._edition_rows is None:
+            self._edition_rows = warehouse.edition_rows(self.settings.warehouse_url)
+        return self._edition_rows
 
     @property
     def instance(self):
@@ -296,11 +296,11 @@ class _Build:
         from fast_pipeline.verify import damaged_inputs
 
         wanted = set(todo)
-        table = warehouse.editions_table(self.settings.warehouse_url)
-        if len(table):
-            published = table[table["gate_passed"].fillna(False).astype(bool)]
-            for sid, rows in published.groupby("source_id", sort=False):
-                wanted.add((sid, rows.iloc[-1]["edition"]))  # editions_table is in the edition order
+        last_published = {}  # edition_rows is in the edition order: the last one of a source wins
+        for row in self.edition_rows():
+            if row["gate_passed"]:
+                last_published[row["source_id"]] = row["edition"]
+        wanted.update(last_published.items())
         rows = []
         for sid, edition in sorted(wanted):
             rows.extend(self.archive.editions(sid).get(edition, []))
@@ -317,7 +317,7 @@ class _Build:
         """(source, edition) still to process: each source's in acquisition order, sources interleaved by
         when their editions were acquired (for `--each-edition`)."""
         queues = []
-        table = warehouse.editions_table(self.settings.warehouse_url)  # read once: each connection costs
+        table = self.edition_rows()
         for sid in self.selected:
             rep = self.reports[sid]
             for edition, reason in quarantined_editions(table, sid).items():
@@ -336,6 +336,13 @@ class _Build:
         return [(sid, e) for _, sid, e in heapq.merge(*queues)]
 
     def process(self, editions: list[tuple[str, str]]) -> None:
+        from fast_pipeline.core.parse_ahead import parsing_ahead
+
+        # started before Dagster is loaded, so the first parses are ready by the first runs
+        with parsing_ahead(self.settings.archive_dir, self.settings.cache_dir, editions):
+            self._process(editions)
+
+    def _process(self, editions: list[tuple[str, str]]) -> None:
         from fast_pipeline.orchestration.runs import edition_outcome, run_job
         from fast_pipeline.orchestration.source_assets import edition_partitions
 
@@ -351,6 +358,7 @@ class _Build:
         for sid, edition in editions:
             rep = self.reports[sid]
             started = time.perf_counter()
+            self._edition_rows = None  # the run records the edition
             result = run_job(
                 self.instance, f"{sid}__editions", partition_key=edition, tags={"source": sid, "trigger": "cli-build"}
             )
@@ -386,6 +394,7 @@ class _Build:
             acquired_at=_acquired(self.archive.editions(sid), edition) or None,
             files=[{"file": r.file_name, "format": r.file_format, "sha256": r.sha256, "url": r.url} for r in rows],
         )
+        self._edition_rows = None
         from fast_pipeline.orchestration.source_assets import editions_updated
 
         self.instance.report_runless_asset_event(editions_updated(sid, edition))
@@ -397,7 +406,7 @@ class _Build:
 
     # --- publishing -------------------------------------------------------------------------------------
     def publish_if_changed(self) -> None:
-        fingerprint = _publish_fingerprint(self.settings)
+        fingerprint = _publish_fingerprint(self.edition_rows())
         if _needs_publish(self.settings, fingerprint):
             self._publish(fingerprint)
         else:

@@ -88,7 +88,7 @@ def parse_file_cached(source: Source, file: SourceFile, cache_dir: Path) -> tupl
     fd, tmp = tempfile.mkstemp(prefix=".parse-", dir=path.parent)
     os.close(fd)
     try:
-        frame.drop(columns=["edition", "source_url"]).to_parquet(tmp, index=False)
+        frame.drop(columns=list(PROVENANCE_ADDED)).to_parquet(tmp, index=False)
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
@@ -105,8 +105,13 @@ def parse_validated(source: Source, file: SourceFile) -> pd.DataFrame:
     return frame
 
 
+PROVENANCE_ADDED = ("edition", "source_file", "file_format", "source_sha256", "source_url")
+
+
 def _with_provenance(frame: pd.DataFrame, file: SourceFile) -> pd.DataFrame:
-    frame = frame.copy()
+    """The file's provenance columns, set here and always last, in this order: a parse read back from the
+    cache (which keeps some of them) has the same columns in the same order as a fresh one."""
+    frame = frame.drop(columns=[c for c in PROVENANCE_ADDED if c in frame])
     frame["edition"] = file.edition
     frame["source_file"] = file.file_name
     frame["file_format"] = file.file_format

@@ -26,15 +26,17 @@ import time
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.pool import NullPool
 
-from fast_pipeline.core.canonical import empty_actions
 from fast_pipeline.core.errors import ConfigError, LockError
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made: a build with nothing new never loads it
+    import pandas as pd
 
 SETTING = "FAST_WAREHOUSE_URL"
 EXAMPLE = "duckdb:///path/to/warehouse.duckdb or postgresql://user:password@host:5432/database"
@@ -326,6 +328,8 @@ def _has_table(conn: Connection, name: str, schema: str = "raw") -> bool:
 
 # A pandas column's type in the warehouse (PostgreSQL; DuckDB infers its own from the registered frame).
 def _sql_type(series: pd.Series) -> str:
+    import pandas as pd
+
     kind = series.dtype
     if pd.api.types.is_bool_dtype(kind):
         return "boolean"
@@ -410,15 +414,25 @@ def ensure_tables(target, source_ids: list[str]) -> None:
         conn.exec_driver_sql("alter table raw.editions add column if not exists quarantine_reason varchar")
         for name, kind in EDITION_DATING_COLUMNS.items():
             conn.exec_driver_sql(f"alter table raw.editions add column if not exists {name} {kind}")
+        present = set(
+            conn.execute(
+                sa.text("select table_name from information_schema.tables where table_schema = 'raw'")
+            ).scalars()
+        )
+        missing = [sid for sid in source_ids if f"{sid}__actions" not in present]
+        if not missing:
+            return
+        from fast_pipeline.core.canonical import empty_actions
+
         template = empty_actions()
         if _is_duckdb(conn):
             con = native(conn)
             con.register("template", template)
-            for sid in source_ids:
+            for sid in missing:
                 con.execute(f'create table if not exists raw."{sid}__actions" as select * from template')
             con.unregister("template")
         else:
-            for sid in source_ids:
+            for sid in missing:
                 _create_like(conn, f"{sid}__actions", template)
 
 
@@ -530,17 +544,42 @@ def read_frame(conn: Connection, sql: str) -> pd.DataFrame:
     """A query's result as a DataFrame: DuckDB's own `.df()` (its dtypes, as before), else pandas."""
     if _is_duckdb(conn):
         return native(conn).execute(sql).df()
+    import pandas as pd
+
     return pd.read_sql_query(sa.text(sql), conn)
 
 
+EDITION_JSON_COLUMNS = ("files", "cross_check_issues", "gate_reasons")
+
+
 def editions_table(target) -> pd.DataFrame:
+    """raw.editions in the one edition order (source, then edition date), JSON columns decoded."""
+    import pandas as pd
+
     if not exists(target):
         return pd.DataFrame()
     with session(target, read_only=True) as conn:
         if not _has_table(conn, "editions"):
             return pd.DataFrame()
         frame = read_frame(conn, f"select * from raw.editions order by source_id, {edition_order(conn)}")
-    for col in ("files", "cross_check_issues", "gate_reasons"):
+    for col in EDITION_JSON_COLUMNS:
         if col in frame:
             frame[col] = frame[col].map(lambda v: json.loads(v) if isinstance(v, str) else v)
     return frame
+
+
+def edition_rows(target) -> list[dict]:
+    """raw.editions as editions_table orders it, as plain rows (dicts): what a build needs to decide that
+    there is nothing to do, without loading pandas."""
+    if not exists(target):
+        return []
+    with session(target, read_only=True) as conn:
+        if not _has_table(conn, "editions"):
+            return []
+        result = conn.execute(sa.text(f"select * from raw.editions order by source_id, {edition_order(conn)}"))
+        rows = [dict(r) for r in result.mappings()]
+    for row in rows:
+        for col in EDITION_JSON_COLUMNS:
+            if isinstance(row.get(col), str):
+                row[col] = json.loads(row[col])
+    return rows
