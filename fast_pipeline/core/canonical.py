@@ -8,14 +8,20 @@ Fields filled later, not by the normaliser:
 - `party_id`: the resolved party (issue 5); normalisers leave it empty and fill `party_record_id`.
 - `first_seen_edition`, `last_seen_edition`, `removed_in_edition`: derived across editions by the history
   models; normalisers leave them empty.
+
+pandas and Pandera are imported where a frame is made or checked: the field lists are read by every build,
+including one that finds nothing new (see core.source).
 """
 
 from __future__ import annotations
 
 import json
+from functools import cache
+from typing import TYPE_CHECKING
 
-import pandas as pd
-import pandera.pandas as pa
+if TYPE_CHECKING:
+    import pandas as pd
+    import pandera.pandas as pa
 
 ACTION_TYPES = (
     "listing",
@@ -77,6 +83,8 @@ _JSON_LIST = r"^\[.*\]$"
 
 
 def _column(name: str, dtype: str, nullable: bool) -> pa.Column:
+    import pandera.pandas as pa
+
     checks: list[pa.Check] = []
     if name.endswith("_date"):
         checks.append(pa.Check.str_matches(_ISO_DATE))
@@ -99,17 +107,24 @@ def _column(name: str, dtype: str, nullable: bool) -> pa.Column:
     return pa.Column(dtype, checks=checks, nullable=nullable, description=CANONICAL_FIELDS[name][2])
 
 
-CANONICAL_SCHEMA = pa.DataFrameSchema(
-    {name: _column(name, dtype, nullable) for name, (dtype, nullable, _) in CANONICAL_FIELDS.items()},
-    strict=True,
-    ordered=True,
-    unique=["action_id", "edition"],
-    name="adverse_action",
-)
+@cache
+def canonical_schema() -> pa.DataFrameSchema:
+    """The Pandera schema of `adverse_action`, built on first use."""
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {name: _column(name, dtype, nullable) for name, (dtype, nullable, _) in CANONICAL_FIELDS.items()},
+        strict=True,
+        ordered=True,
+        unique=["action_id", "edition"],
+        name="adverse_action",
+    )
 
 
 def empty_actions() -> pd.DataFrame:
     """A zero-row frame with the canonical columns and dtypes."""
+    import pandas as pd
+
     return pd.DataFrame({n: pd.Series(dtype=d) for n, (d, _, _) in CANONICAL_FIELDS.items()})
 
 
@@ -134,7 +149,7 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
 
 def validate_actions(frame: pd.DataFrame) -> pd.DataFrame:
     """Validate against the canonical schema, collecting every failure (lazy) before raising."""
-    return CANONICAL_SCHEMA.validate(frame, lazy=True)
+    return canonical_schema().validate(frame, lazy=True)
 
 
 def to_json_list(items) -> str:

@@ -2,6 +2,9 @@
 
 Downloads stream to a temporary file next to the archive, so a crash or a cut-off body never leaves a
 partial file where a complete one is expected.
+
+requests (and urllib3, through core.http_deadline) is imported when a client is made: settings, the
+mirror path and a build that finds nothing new in a mirror use these names without making a request.
 """
 
 from __future__ import annotations
@@ -13,11 +16,14 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import requests
+from typing import TYPE_CHECKING
 
 from fast_pipeline.core.errors import AcquisitionError, NotFoundError
-from fast_pipeline.core.http_deadline import Deadline, DeadlineAdapter
+
+if TYPE_CHECKING:
+    import requests
+
+    from fast_pipeline.core.http_deadline import Deadline
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +55,27 @@ class Download:
     size: int
 
 
+def _new_session() -> requests.Session:
+    import requests
+
+    return requests.Session()
+
+
 @dataclass
 class HttpClient:
     settings: HttpSettings = field(default_factory=HttpSettings)
-    session: requests.Session = field(default_factory=requests.Session)
+    session: requests.Session = field(default_factory=_new_session)
 
     def __post_init__(self) -> None:
+        from fast_pipeline.core.http_deadline import DeadlineAdapter
+
         self.session.headers["User-Agent"] = self.settings.user_agent
         for prefix in ("http://", "https://"):
             self.session.mount(prefix, DeadlineAdapter())
 
     def _request(self, url: str, source_id: str, file_name: str, deadline: Deadline) -> requests.Response:
+        import requests
+
         s = self.settings
         last: str = ""
         for attempt in range(s.retries + 1):
@@ -111,11 +127,15 @@ class HttpClient:
         Content-Length (a cut-off transfer) and when the whole download outlasts `HttpSettings.deadline`;
         the temporary file is removed in every failure.
         """
+        from fast_pipeline.core.http_deadline import Deadline
+
         tmp_dir.mkdir(parents=True, exist_ok=True)
         with Deadline(self.settings.deadline) as deadline:
             return self._download(url, tmp_dir, source_id, file_name, deadline)
 
     def _download(self, url: str, tmp_dir: Path, source_id: str, file_name: str, deadline: Deadline) -> Download:
+        import requests
+
         s = self.settings
         resp = self._request(url, source_id, file_name, deadline)
         fd, tmp_name = tempfile.mkstemp(prefix=".download-", dir=tmp_dir)

@@ -7,32 +7,29 @@ A source folder `fast_pipeline/sources/<source_id>/` holds:
 
 The framework does the rest: HTTP, mirror replay, archive, caching, validation, Dagster assets, warehouse.
 Adding a source is that folder plus one line in `fast_pipeline/sources/registry.py`.
+
+A build that finds nothing new reads only a source's metadata and parser version, so importing a source
+package must stay light: pandas, Pandera and the parsing libraries are imported by the modules (and inside
+the methods) that parse, and `Source.parsed_schema` loads the package's `schema` module on first use.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-import pandera.pandas as pa
 import yaml
 
 if TYPE_CHECKING:
-    from fast_pipeline.core.http import HttpClient
+    import pandas as pd
+    import pandera.pandas as pa
 
-# Columns the framework adds to (or checks on) every parsed row: where the row came from.
-PROVENANCE_COLUMNS: dict[str, pa.Column] = {
-    "edition": pa.Column(str, nullable=False),
-    "source_file": pa.Column(str, nullable=False),
-    "file_format": pa.Column(str, nullable=False),
-    "source_sha256": pa.Column(str, pa.Check.str_matches(r"^[0-9a-f]{64}$"), nullable=False),
-    "source_locator": pa.Column(str, pa.Check.str_length(min_value=1), nullable=False),
-    "source_url": pa.Column(str, nullable=True),
-}
+    from fast_pipeline.core.http import HttpClient
 
 
 def load_parser(package: str, parsers: dict[str, str], file_format: str) -> Callable[..., pd.DataFrame] | None:
@@ -122,11 +119,21 @@ class Source:
 
     metadata: SourceMetadata
     parser_version: str = "1"  # bump when parsing output changes: cached parses are keyed by it
-    parsed_schema: pa.DataFrameSchema
 
     @property
     def source_id(self) -> str:
         return self.metadata.source_id
+
+    @property
+    def package(self) -> str:
+        """The source's package (`fast_pipeline.sources.<source_id>`), where its modules live."""
+        return sys.modules[type(self).__module__].__package__ or type(self).__module__
+
+    @cached_property
+    def parsed_schema(self) -> pa.DataFrameSchema:
+        """The Pandera schema of the parsed table: `PARSED_SCHEMA` of the package's `schema` module, imported
+        on first use (Pandera and pandas are not needed to learn that an edition is already known)."""
+        return importlib.import_module(f"{self.package}.schema").PARSED_SCHEMA
 
     # --- acquisition -------------------------------------------------------------------------------
     def discover(self, http: HttpClient) -> list[RemoteFile]:

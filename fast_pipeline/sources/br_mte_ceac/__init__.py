@@ -1,30 +1,33 @@
 """Brazil MTE Cadastro de Empregadores em Ajustamento de Conduta (CEAC): employers under a TAC or judicial
 agreement, published beside the lista suja since Portaria Interministerial MTE/MDHC/MIR nº 18/2024 (until
 2023 they were the lista suja's section II). Modules: acquire (links and bounded probing of versions),
-parse (CSV and XLSX, two layouts), schema (Pandera), normalise (conduct_agreement actions)."""
+parse (CSV and XLSX, two layouts), schema (Pandera), normalise (conduct_agreement actions).
+
+Modules are imported inside the methods that use them: a build that finds nothing new needs none of them
+(see core.source)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from fast_pipeline.core.errors import ParseError
-from fast_pipeline.core.http import HttpClient
-from fast_pipeline.core.source import RemoteFile, Source, SourceFile, SourceMetadata
-from fast_pipeline.sources.br_mte_ceac.acquire import discover_versions
-from fast_pipeline.sources.br_mte_ceac.normalise import normalise_rows
-from fast_pipeline.sources.br_mte_ceac.parse import COLUMNS, parse_csv, parse_xlsx
-from fast_pipeline.sources.br_mte_ceac.schema import PARSED_SCHEMA
+from fast_pipeline.core.source import RemoteFile, Source, SourceFile, SourceMetadata, load_parser
 
-PARSERS = {"csv": parse_csv, "xlsx": parse_xlsx}
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from fast_pipeline.core.http import HttpClient
+
+PARSERS = {"csv": "parse:parse_csv", "xlsx": "parse:parse_xlsx"}  # format -> "module:function"
 
 
 class CeacSource(Source):
     metadata = SourceMetadata.load(Path(__file__).with_name("source.yml"))
-    parsed_schema = PARSED_SCHEMA
 
     def discover(self, http: HttpClient) -> list[RemoteFile]:
+        from fast_pipeline.sources.br_mte_ceac.acquire import discover_versions
+
         meta = self.metadata
         return discover_versions(
             http,
@@ -36,7 +39,9 @@ class CeacSource(Source):
         )
 
     def parse_file(self, file: SourceFile) -> pd.DataFrame:
-        parser = PARSERS.get(file.file_format)
+        from fast_pipeline.sources.br_mte_ceac.parse import COLUMNS
+
+        parser = load_parser(self.package, PARSERS, file.file_format)
         if parser is None:
             raise ParseError(self.source_id, file.file_name, f"no parser for format {file.file_format!r}")
         frame = parser(file)
@@ -44,6 +49,8 @@ class CeacSource(Source):
         return frame[[*COLUMNS, "source_url"]]
 
     def normalise(self, parsed: pd.DataFrame, edition: str, edition_date: str | None) -> pd.DataFrame:
+        from fast_pipeline.sources.br_mte_ceac.normalise import normalise_rows
+
         return normalise_rows(parsed, edition, edition_date, self.metadata)
 
 

@@ -4,23 +4,23 @@ Modules: acquire (landing page, edition label), pdf_text + parse_pdf, parse_xlsx
 and TXT), document (what all formats share -> the parsed table), fields (one cell -> one typed value),
 schema (Pandera), normalise (canonical actions), crosscheck (formats of one edition agree row for row),
 updates (periodic or interim update, for the publish gate's removal rule), furniture (page furniture).
+
+Modules are imported inside the methods that use them: a build that finds nothing new needs none of them
+(see core.source).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from fast_pipeline.core.errors import ParseError
-from fast_pipeline.core.http import HttpClient
 from fast_pipeline.core.source import RemoteFile, Source, SourceFile, SourceMetadata, load_parser
-from fast_pipeline.sources.br_mte_lista_suja.acquire import discover_files, edition_label_of
-from fast_pipeline.sources.br_mte_lista_suja.crosscheck import compare_formats
-from fast_pipeline.sources.br_mte_lista_suja.document import COLUMNS
-from fast_pipeline.sources.br_mte_lista_suja.normalise import normalise_rows
-from fast_pipeline.sources.br_mte_lista_suja.schema import PARSED_SCHEMA
-from fast_pipeline.sources.br_mte_lista_suja.updates import update_kind
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from fast_pipeline.core.http import HttpClient
 
 # format -> "module:function"; parsers import pdfplumber and openpyxl (~0.3 s), loaded when an edition is
 # parsed rather than on every build that finds nothing new
@@ -34,18 +34,23 @@ PARSERS = {
 
 class ListaSujaSource(Source):
     metadata = SourceMetadata.load(Path(__file__).with_name("source.yml"))
-    parsed_schema = PARSED_SCHEMA
     # 2: page furniture by shape (a reworded footer parses), section II rows are conduct_agreement
     parser_version = "2"
 
     def discover(self, http: HttpClient) -> list[RemoteFile]:
+        from fast_pipeline.sources.br_mte_lista_suja.acquire import discover_files
+
         return discover_files(http, self.metadata.landing_url, self.source_id)
 
     def edition_label(self, files: list[SourceFile]) -> str | None:
+        from fast_pipeline.sources.br_mte_lista_suja.acquire import edition_label_of
+
         return edition_label_of(files)
 
     def parse_file(self, file: SourceFile) -> pd.DataFrame:
-        parser = load_parser(__name__, PARSERS, file.file_format)
+        from fast_pipeline.sources.br_mte_lista_suja.document import COLUMNS
+
+        parser = load_parser(self.package, PARSERS, file.file_format)
         if parser is None:
             raise ParseError(self.source_id, file.file_name, f"no parser for format {file.file_format!r}")
         frame = parser(file)
@@ -60,12 +65,18 @@ class ListaSujaSource(Source):
         return None
 
     def update_kind(self, parsed: pd.DataFrame, as_of_date: str | None, previous_as_of: str | None) -> str | None:
+        from fast_pipeline.sources.br_mte_lista_suja.updates import update_kind
+
         return update_kind(parsed, as_of_date, previous_as_of, self.metadata.extra["periodic_update_months"])
 
     def cross_check(self, parsed: pd.DataFrame) -> list[str]:
+        from fast_pipeline.sources.br_mte_lista_suja.crosscheck import compare_formats
+
         return compare_formats(parsed, self.metadata.preferred_formats)
 
     def normalise(self, parsed: pd.DataFrame, edition: str, edition_date: str | None) -> pd.DataFrame:
+        from fast_pipeline.sources.br_mte_lista_suja.normalise import normalise_rows
+
         return normalise_rows(parsed, edition, edition_date, self.metadata)
 
 

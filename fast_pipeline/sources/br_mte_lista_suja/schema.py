@@ -12,7 +12,7 @@ import json
 import pandas as pd
 import pandera.pandas as pa
 
-from fast_pipeline.core.source import PROVENANCE_COLUMNS
+from fast_pipeline.core.provenance_schema import PROVENANCE_COLUMNS
 from fast_pipeline.sources.br_mte_lista_suja.fields import UFS
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"

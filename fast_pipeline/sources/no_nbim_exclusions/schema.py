@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from fast_pipeline.core.source import PROVENANCE_COLUMNS
+from fast_pipeline.core.provenance_schema import PROVENANCE_COLUMNS
 
 PARSED_SCHEMA = pa.DataFrameSchema(
     {

@@ -1,30 +1,33 @@
-"""CBP Withhold Release Orders and Findings: a dated CSV (current form) or the earlier HTML page."""
+"""CBP Withhold Release Orders and Findings: a dated CSV (current form) or the earlier HTML page.
+
+Modules are imported inside the methods that use them: a build that finds nothing new needs none of them
+(see core.source)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from fast_pipeline.core.errors import ParseError
 from fast_pipeline.core.source import RemoteFile, Source, SourceFile, SourceMetadata
-from fast_pipeline.sources.us_cbp_wro import normalise as _normalise
-from fast_pipeline.sources.us_cbp_wro.acquire import find_csv, full_date_in_name
-from fast_pipeline.sources.us_cbp_wro.parse_csv import parse_csv
-from fast_pipeline.sources.us_cbp_wro.parse_html import parse_page
-from fast_pipeline.sources.us_cbp_wro.schema import PARSED_SCHEMA
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _date_of(file_names: list[str]) -> str | None:
+    from fast_pipeline.sources.us_cbp_wro.acquire import full_date_in_name
+
     dates = {full_date_in_name(n) for n in file_names}
     return dates.pop().isoformat() if len(dates) == 1 and None not in dates else None
 
 
 class WithholdReleaseOrders(Source):
     metadata = SourceMetadata.load(Path(__file__).with_name("source.yml"))
-    parsed_schema = PARSED_SCHEMA
 
     def discover(self, http) -> list[RemoteFile]:
+        from fast_pipeline.sources.us_cbp_wro.acquire import find_csv
+
         page = http.get_page(self.metadata.landing_url, source_id=self.source_id)
         return [find_csv(page, self.metadata.landing_url, self.source_id)]
 
@@ -34,8 +37,12 @@ class WithholdReleaseOrders(Source):
 
     def parse_file(self, file: SourceFile) -> pd.DataFrame:
         if file.file_format == "csv":
+            from fast_pipeline.sources.us_cbp_wro.parse_csv import parse_csv
+
             return parse_csv(file)
         if file.file_format == "html":
+            from fast_pipeline.sources.us_cbp_wro.parse_html import parse_page
+
             return parse_page(file)
         raise ParseError(self.source_id, file.file_name, f"unsupported format {file.file_format!r}")
 
@@ -44,7 +51,9 @@ class WithholdReleaseOrders(Source):
         return _date_of(list(parsed["source_file"].unique()))
 
     def normalise(self, parsed: pd.DataFrame, edition: str, edition_date: str | None) -> pd.DataFrame:
-        return _normalise.normalise(parsed, self.metadata, edition, edition_date)
+        from fast_pipeline.sources.us_cbp_wro.normalise import normalise
+
+        return normalise(parsed, self.metadata, edition, edition_date)
 
 
 SOURCE = WithholdReleaseOrders()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from fast_pipeline.core.source import PROVENANCE_COLUMNS
+from fast_pipeline.core.provenance_schema import PROVENANCE_COLUMNS
 from fast_pipeline.sources.us_cbp_wro.vocabulary import ACTION_KINDS, STATUSES
 
 _ISO_DATE = pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")
