@@ -124,7 +124,6 @@ def ensure_dbt_manifest(force: bool = False) -> Path:
     if force or not manifest.exists() or manifest.stat().st_mtime < newest_project_change():
         from fast_pipeline.orchestration.dbt_in_process import CANONICAL_ENVIRONMENT, parse
 
-        os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
         parse(manifest.parent, CANONICAL_ENVIRONMENT)
         manifest.touch()
     return manifest

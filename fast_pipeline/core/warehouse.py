@@ -552,6 +552,11 @@ def read_frame(conn: Connection, sql: str) -> pd.DataFrame:
 EDITION_JSON_COLUMNS = ("files", "cross_check_issues", "gate_reasons")
 
 
+def _editions_query(conn: Connection) -> str:
+    """raw.editions in the one edition order, for editions_table and edition_rows alike."""
+    return f"select * from raw.editions order by source_id, {edition_order(conn)}"
+
+
 def editions_table(target) -> pd.DataFrame:
     """raw.editions in the one edition order (source, then edition date), JSON columns decoded."""
     import pandas as pd
@@ -561,7 +566,7 @@ def editions_table(target) -> pd.DataFrame:
     with session(target, read_only=True) as conn:
         if not _has_table(conn, "editions"):
             return pd.DataFrame()
-        frame = read_frame(conn, f"select * from raw.editions order by source_id, {edition_order(conn)}")
+        frame = read_frame(conn, _editions_query(conn))
     for col in EDITION_JSON_COLUMNS:
         if col in frame:
             frame[col] = frame[col].map(lambda v: json.loads(v) if isinstance(v, str) else v)
@@ -576,7 +581,7 @@ def edition_rows(target) -> list[dict]:
     with session(target, read_only=True) as conn:
         if not _has_table(conn, "editions"):
             return []
-        result = conn.execute(sa.text(f"select * from raw.editions order by source_id, {edition_order(conn)}"))
+        result = conn.execute(sa.text(_editions_query(conn)))
         rows = [dict(r) for r in result.mappings()]
     for row in rows:
         for col in EDITION_JSON_COLUMNS:

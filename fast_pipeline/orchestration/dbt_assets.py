@@ -9,7 +9,6 @@ asset checks, those on the resolved tables as checks of the resolution asset's t
 """
 
 import importlib.metadata
-import os
 import shutil
 import sys
 from collections.abc import Mapping
@@ -101,7 +100,6 @@ def _dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, settings: Se
     warehouse), so the one in dbt_project/target, made for another, would not serve. Each invocation gets
     its own target folder under <data>/cache/dbt, removed once dbt has succeeded (runs at once never share
     one)."""
-    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     cache = settings.cache_dir / "dbt"
     target = cache / f"{context.run.run_id}-{step}"
     manifest = dbt_in_process.parsed_manifest(cache, target, newest_project_change())

@@ -33,21 +33,15 @@ from dagster_dbt.asset_utils import (
 )
 from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
 
+from fast_pipeline.core import warehouse
 from fast_pipeline.settings import DBT_PROJECT_DIR
 
 PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's saved parse, in its target folder
 QUIET = ["--log-level", "none"]  # the events reach the callback whatever the terminal's log level
 PRINTED_LEVELS = frozenset({"info", "warn", "error"})  # what the subprocess printed at its default level
-# What dbt's profile reads (dbt_project/profiles.yml): a parse is valid for these values only.
-PROFILE_VARIABLES = (
-    "FAST_DBT_TARGET",
-    "FAST_DUCKDB_PATH",
-    "FAST_PG_HOST",
-    "FAST_PG_PORT",
-    "FAST_PG_USER",
-    "FAST_PG_PASSWORD",
-    "FAST_PG_DBNAME",
-)
+# What dbt's profile reads (dbt_project/profiles.yml, exported by warehouse.dbt_environment): a parse is
+# valid for these values only.
+PROFILE_VARIABLES = ("FAST_DBT_TARGET", "FAST_DUCKDB_PATH", *warehouse.PG_VARIABLES)
 
 _parsed: dict[tuple, Any] = {}  # the parsed manifest, by what it is a function of (one entry in practice)
 
@@ -112,9 +106,11 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
 
 
 def invoke(args: Sequence[str], manifest, callback, environment: Mapping[str, str]):
-    """One dbtRunner invocation with `environment` set, releasing dbt-duckdb's database afterwards."""
+    """One dbtRunner invocation with `environment` set, releasing dbt-duckdb's database afterwards. Every
+    dbt run of the project goes through here (the parse `prepare` makes too)."""
     from dbt.cli.main import dbtRunner
 
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     with _environment(environment):
         try:
             return dbtRunner(manifest=manifest, callbacks=[callback] if callback else []).invoke(list(args))
