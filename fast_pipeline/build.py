@@ -355,30 +355,35 @@ class _Build:
             new = [e for e in mine if e not in known]
             if new:
                 self.instance.add_dynamic_partitions(partitions.name, new)
-        for sid, edition in editions:
-            rep = self.reports[sid]
-            started = time.perf_counter()
-            self._edition_rows = None  # the run records the edition
-            result = run_job(
-                self.instance, f"{sid}__editions", partition_key=edition, tags={"source": sid, "trigger": "cli-build"}
-            )
-            outcome = edition_outcome(result)
-            seconds = time.perf_counter() - started
-            rep.seconds += seconds
-            if outcome.status == "ok":
-                rep.processed.append(edition)
-                self.echo(f"process  {sid:<20} {edition}: ok ({seconds:.1f}s)")
-                for warning in _date_warnings(result):
-                    rep.warnings.append(f"{edition}: {warning}")
-                    self.echo(f"process  {sid:<20} {edition}: WARNING: {visible(warning)}")
-            elif outcome.status == "held_back":
-                rep.held_back.append(edition)
-                self.echo(f"process  {sid:<20} {edition}: HELD BACK by publish gate: {outcome.detail}")
-            elif outcome.status == "quarantined":
-                self._quarantine(sid, edition, outcome.detail)
-            else:
-                rep.errors.append(f"{outcome.detail} [edition {edition}]")
-                self.echo(f"process  {sid:<20} {edition}: FAILED: {outcome.detail}")
+        # the edition runs join one open DuckDB database (warehouse.kept_open) instead of each opening it
+        with warehouse.kept_open(self.settings.warehouse_url):
+            for sid, edition in editions:
+                rep = self.reports[sid]
+                started = time.perf_counter()
+                self._edition_rows = None  # the run records the edition
+                result = run_job(
+                    self.instance,
+                    f"{sid}__editions",
+                    partition_key=edition,
+                    tags={"source": sid, "trigger": "cli-build"},
+                )
+                outcome = edition_outcome(result)
+                seconds = time.perf_counter() - started
+                rep.seconds += seconds
+                if outcome.status == "ok":
+                    rep.processed.append(edition)
+                    self.echo(f"process  {sid:<20} {edition}: ok ({seconds:.1f}s)")
+                    for warning in _date_warnings(result):
+                        rep.warnings.append(f"{edition}: {warning}")
+                        self.echo(f"process  {sid:<20} {edition}: WARNING: {visible(warning)}")
+                elif outcome.status == "held_back":
+                    rep.held_back.append(edition)
+                    self.echo(f"process  {sid:<20} {edition}: HELD BACK by publish gate: {outcome.detail}")
+                elif outcome.status == "quarantined":
+                    self._quarantine(sid, edition, outcome.detail)
+                else:
+                    rep.errors.append(f"{outcome.detail} [edition {edition}]")
+                    self.echo(f"process  {sid:<20} {edition}: FAILED: {outcome.detail}")
 
     def _quarantine(self, sid: str, edition: str, reason: str) -> None:
         source = get_source(sid)

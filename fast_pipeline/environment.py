@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import asdict
@@ -114,16 +115,30 @@ def newest_project_change(root: Path = DBT_PROJECT_DIR) -> float:
     return newest
 
 
+def project_digest(root: Path = DBT_PROJECT_DIR) -> str:
+    """A digest of the dbt project's inputs (each file's path and bytes): what a saved parse must match."""
+    digest = hashlib.sha256()
+    for name in DBT_INPUTS:
+        p = root / name
+        for q in sorted(p.rglob("*")) if p.is_dir() else [p]:
+            if q.is_file():
+                digest.update(f"{q.relative_to(root).as_posix()}\0{q.stat().st_size}\0".encode())
+                digest.update(q.read_bytes())
+    return digest.hexdigest()
+
+
 def ensure_dbt_manifest(force: bool = False) -> Path:
     """`dbt parse` when the manifest is missing or older than the dbt project; @dbt_assets needs it at import.
 
     It parses with the canonical DuckDB profile (orchestration/dbt_in_process.py), whatever this machine's
-    warehouse: the manifest is the same everywhere, and the partial parse it leaves beside it is the one
-    every DuckDB data directory's first build starts from."""
+    warehouse: the manifest is the same everywhere, and the parse it saves beside it (whole, in
+    manifest.pickle, and dbt's partial parse) is what every DuckDB data directory's first build starts from."""
     manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
-    if force or not manifest.exists() or manifest.stat().st_mtime < newest_project_change():
-        from fast_pipeline.orchestration.dbt_in_process import CANONICAL_ENVIRONMENT, parse
+    stale = not manifest.exists() or manifest.stat().st_mtime < newest_project_change()
+    if force or stale or not (manifest.parent / "manifest.pickle").exists():  # dbt_in_process.PREPARED_MANIFEST
+        from fast_pipeline.orchestration import dbt_in_process as dbt
 
-        parse(manifest.parent, CANONICAL_ENVIRONMENT)
+        parsed = dbt.parse(manifest.parent, dbt.CANONICAL_ENVIRONMENT)
+        dbt.save_manifest(dbt.PREPARED_MANIFEST, dbt.parse_key(dbt.CANONICAL_ENVIRONMENT), parsed)
         manifest.touch()
     return manifest

@@ -21,7 +21,6 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from packaging import version
 
 from fast_pipeline.core import warehouse
-from fast_pipeline.environment import newest_project_change
 from fast_pipeline.orchestration import dbt_in_process
 from fast_pipeline.orchestration.automation import AFTER_UPSTREAM_UPDATES
 from fast_pipeline.orchestration.resources import PipelineResource
@@ -95,17 +94,17 @@ def warehouse_marts(context: AssetExecutionContext, dbt: DbtCliResource, pipelin
 def _dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, settings: Settings, step: str):
     """`dbt build` of this definition's selection, in this process (orchestration/dbt_in_process.py).
 
-    The parse is shared by both definitions of a run (and every run of a process) and starts from the data
-    directory's last parse: dbt's partial parse is valid only for the profile it was made with (the
-    warehouse), so the one in dbt_project/target, made for another, would not serve. Each invocation gets
-    its own target folder under <data>/cache/dbt, removed once dbt has succeeded (runs at once never share
-    one)."""
+    The parse is shared by both definitions of a run (and every run of a process), and saved for the next
+    process (dbt_in_process.parsed_manifest). Each invocation gets its own target folder under
+    <data>/cache/dbt, removed once dbt has succeeded (runs at once never share one)."""
     cache = settings.cache_dir / "dbt"
     target = cache / f"{context.run.run_id}-{step}"
-    manifest = dbt_in_process.parsed_manifest(cache, target, newest_project_change())
+    manifest = dbt_in_process.parsed_manifest(cache, target)
     context.log.info(f"dbt build against {warehouse.shown(settings.warehouse_url)}")
+    # no manifest.json and run_results.json (a third of a second each): the folder goes once dbt succeeds,
+    # and what a failure says reaches the run's log
     yield from dbt_in_process.invocation(
-        dbt, ["build"], context=context, target_path=target, manifest=manifest
+        dbt, ["build", "--no-write-json"], context=context, target_path=target, manifest=manifest
     ).stream()
     shutil.rmtree(target, ignore_errors=True)
 

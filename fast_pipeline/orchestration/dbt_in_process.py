@@ -6,7 +6,8 @@ runs dbt twice (the models, then the marts around resolution), so this cost was 
 the same invocation runs through dbt's programmatic entry point (`dbtRunner`):
 
 - the project is parsed once per process and the parsed manifest handed to every invocation (dbt's
-  documented way to reuse objects); the parse starts from the data directory's last partial parse;
+  documented way to reuse objects); a parse is saved whole for the next process, which loads it in
+  milliseconds unless the project, the profile or dbt changed;
 - dbt's events reach a callback as the messages the subprocess would have printed, at the level it would
   have printed them, and go through dagster-dbt's own DbtCliInvocation: the same selection from the Dagster
   context, the same materializations and asset checks, the same error reporting;
@@ -18,8 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import shutil
 import signal
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +37,7 @@ from dagster_dbt.asset_utils import (
 from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
 
 from fast_pipeline.core import warehouse
+from fast_pipeline.environment import project_digest
 from fast_pipeline.settings import DBT_PROJECT_DIR
 
 PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's saved parse, in its target folder
@@ -158,6 +162,8 @@ def _project_args(project_dir: Path, profiles_dir: Path, target_path: Path) -> l
 CANONICAL_DUCKDB = "warehouse.duckdb"
 CANONICAL_ENVIRONMENT = {"FAST_DBT_TARGET": "duckdb", "FAST_DUCKDB_PATH": CANONICAL_DUCKDB}
 PREPARED_PARSE = DBT_PROJECT_DIR / "target" / PARTIAL_PARSE  # made by `fast-pipeline prepare`
+SAVED_MANIFEST = "manifest.pickle"  # a whole parse (parsed_manifest), beside dbt's partial one
+PREPARED_MANIFEST = DBT_PROJECT_DIR / "target" / SAVED_MANIFEST  # made by `prepare`, for the canonical profile
 
 
 def parse_environment() -> dict[str, str]:
@@ -170,32 +176,74 @@ def parse_environment() -> dict[str, str]:
     return {}
 
 
-def parsed_manifest(cache_dir: Path, work_dir: Path, newest_change: float):
-    """The project parsed for the current profile, once per process: dbt's Manifest object.
+def parsed_manifest(cache_dir: Path, work_dir: Path):
+    """The project parsed for the current profile: dbt's Manifest object, once per process.
 
-    The parse runs in `work_dir`, starting from the partial parse saved in `cache_dir` (or, for the canonical
-    DuckDB profile, the one `prepare` left in dbt_project/target), and saves its own in `cache_dir` (whole,
-    by rename: another process may be reading it). `newest_change` (the newest time among the project's
-    files) makes an edited project parse again. dbt checks a saved parse against the profile and the files
-    itself, and parses in full when it does not match."""
+    A parse is saved whole (pickled, with what it was made from: dbt's and Python's versions, the project's
+    files, the profile) in `cache_dir`, and for the canonical DuckDB profile in dbt_project/target by
+    `prepare`: loading it takes milliseconds where dbt's own partial parse takes most of a second. When
+    neither matches, dbt parses in `work_dir`, starting from the partial parse saved in `cache_dir` (or the
+    one `prepare` left), and both are saved for the next process (whole, by rename: another process may be
+    reading them)."""
     environment = parse_environment()
-    profile = {**{name: os.environ.get(name) for name in PROFILE_VARIABLES}, **environment}
-    key = (str(cache_dir), newest_change, tuple(profile.get(name) for name in PROFILE_VARIABLES))
+    key = parse_key(environment)
     if key in _parsed:
         return _parsed[key]
-    work_dir.mkdir(parents=True, exist_ok=True)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    saved, made = cache_dir / PARTIAL_PARSE, work_dir / PARTIAL_PARSE
-    start = saved if saved.exists() else PREPARED_PARSE if environment and PREPARED_PARSE.exists() else None
-    if start is not None:
-        shutil.copyfile(start, made)
-    manifest = parse(work_dir, environment)
-    if made.exists():
-        shutil.copyfile(made, work_dir / "next.msgpack")
-        os.replace(work_dir / "next.msgpack", saved)
+    saved_manifest = cache_dir / SAVED_MANIFEST
+    manifest = _load_manifest(saved_manifest, key)
+    if manifest is None and environment:
+        manifest = _load_manifest(PREPARED_MANIFEST, key)
+    if manifest is None:
+        work_dir.mkdir(parents=True, exist_ok=True)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        saved, made = cache_dir / PARTIAL_PARSE, work_dir / PARTIAL_PARSE
+        start = saved if saved.exists() else PREPARED_PARSE if environment and PREPARED_PARSE.exists() else None
+        if start is not None:
+            shutil.copyfile(start, made)
+        manifest = parse(work_dir, environment)
+        if made.exists():
+            shutil.copyfile(made, work_dir / "next.msgpack")
+            os.replace(work_dir / "next.msgpack", saved)
+        save_manifest(saved_manifest, key, manifest)
     _parsed.clear()  # one project, one profile per process: an older parse is not used again
     _parsed[key] = manifest
     return manifest
+
+
+def parse_key(environment: Mapping[str, str]) -> tuple:
+    """What a parse is a function of: dbt's and Python's versions, the project's files, the profile's values
+    (with `environment` over the process's own)."""
+    from dbt.version import __version__ as dbt_version
+
+    profile = {**{name: os.environ.get(name) for name in PROFILE_VARIABLES}, **environment}
+    return (
+        dbt_version,
+        sys.version,
+        str(DBT_PROJECT_DIR),
+        project_digest(),
+        tuple(profile.get(name) for name in PROFILE_VARIABLES),
+    )
+
+
+def save_manifest(path: Path, key: tuple, manifest) -> None:
+    """Pickle `manifest` with its key, whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged = path.with_name(f"{path.name}.{os.getpid()}.new")
+    with open(staged, "wb") as out:
+        pickle.dump(key, out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(manifest, out, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(staged, path)
+
+
+def _load_manifest(path: Path, key: tuple):
+    """The manifest saved at `path` if it was saved under `key`; None when there is none, or another."""
+    try:
+        with open(path, "rb") as saved:
+            if pickle.load(saved) != key:
+                return None
+            return pickle.load(saved)
+    except Exception:  # none yet, or damaged, or of classes that changed: parse again, and replace it
+        return None
 
 
 def invocation(

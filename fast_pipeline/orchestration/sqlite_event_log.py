@@ -10,7 +10,10 @@ same layout (a history written by either class is read by the other) and changes
 - `synchronous=NORMAL`, SQLite's recommended setting with a write-ahead log: a committed event survives the
   process dying, and only an operating-system crash can lose the last ones, never corrupting the file;
 - after each write to a run's database, a passive checkpoint, so the run's file itself changes: the
-  webserver follows a run's live log by watching that file (Dagster's watchdog), not its write-ahead log.
+  webserver follows a run's live log by watching that file (Dagster's watchdog), not its write-ahead log;
+- a new run's database is a copy of an empty one made once per process by Dagster's own initialisation
+  (tables, write-ahead mode, alembic stamp), which otherwise loads alembic's scripts for every run;
+- that a table exists is looked up once (Dagster asks before storing every asset check event).
 
 The generated dagster.yaml selects it (fast_pipeline.environment) when Dagster's storage is SQLite.
 """
@@ -18,6 +21,8 @@ The generated dagster.yaml selects it (fast_pipeline.environment) when Dagster's
 from __future__ import annotations
 
 import contextlib
+import os
+import tempfile
 from collections import OrderedDict
 from collections.abc import Iterator
 
@@ -25,14 +30,16 @@ import sqlalchemy as sa
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import INDEX_SHARD_NAME, SqliteEventLogStorage
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.pool import QueuePool
+from sqlalchemy.pool import NullPool, QueuePool
 
 OPEN_RUN_DATABASES = 4  # a build writes one run at a time; a webserver reads a few
+_EMPTY_RUN_DATABASE: bytes | None = None  # see PooledSqliteEventLogStorage._empty_run_database
 
 
 class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data=None):
         self._engines: OrderedDict[str, Engine] = OrderedDict()
+        self._tables_present: set[str] = set()
         super().__init__(base_dir, inst_data)
 
     @classmethod
@@ -64,13 +71,46 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         with self._db_lock:
             engine = self._engine(shard)
             if shard not in self._initialized_dbs:
-                self._initdb(engine)
+                self._init_shard(shard, engine)
                 self._initialized_dbs.add(shard)
             with engine.connect() as conn:
                 with conn.begin():
                     yield conn
                 if shard != INDEX_SHARD_NAME:
                     conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def _init_shard(self, shard: str, engine: Engine) -> None:
+        path = self.path_for_shard(shard)
+        if shard == INDEX_SHARD_NAME or os.path.exists(path):
+            self._initdb(engine)  # Dagster's own check (and stamp) of an existing database
+            return
+        staged = f"{path}.{os.getpid()}.new"  # not *.db: Dagster's list of runs globs for those
+        with open(staged, "wb") as out:
+            out.write(self._empty_run_database())
+        try:
+            os.link(staged, path)  # never replaces a database another process created meanwhile
+        except FileExistsError:
+            self._initdb(engine)  # that process may still be creating it: Dagster's retrying init
+        finally:
+            os.unlink(staged)
+
+    def _empty_run_database(self) -> bytes:
+        """The bytes of a run database as Dagster's `_initdb` leaves it, made once in a scratch directory."""
+        global _EMPTY_RUN_DATABASE
+        if _EMPTY_RUN_DATABASE is None:
+            with tempfile.TemporaryDirectory() as scratch:
+                path = os.path.join(scratch, "empty.db")
+                engine = sa.create_engine(f"sqlite:///{path}", poolclass=NullPool)
+                self._initdb(engine)
+                engine.dispose()  # its last connection closed: the write-ahead log is folded into the file
+                with open(path, "rb") as empty:
+                    _EMPTY_RUN_DATABASE = empty.read()
+        return _EMPTY_RUN_DATABASE
+
+    def has_table(self, table_name: str) -> bool:
+        if table_name not in self._tables_present and super().has_table(table_name):
+            self._tables_present.add(table_name)  # tables are added by migrations, never dropped
+        return table_name in self._tables_present
 
     def _close_all(self) -> None:
         with self._db_lock:

@@ -1,14 +1,16 @@
-"""dbt in the step's own process: the parse `prepare` saved serves a fresh data directory, and the DuckDB
-file is free again as soon as an invocation ends."""
+"""dbt in the step's own process: the parse `prepare` saved serves a fresh data directory, a parse saved
+whole serves the next process for as long as the project and the profile are the same, and the DuckDB file
+is free again as soon as an invocation ends."""
 
 from __future__ import annotations
 
 import json
+import shutil
 
 import duckdb
 import pytest
 
-from fast_pipeline.environment import ensure_dbt_manifest, newest_project_change
+from fast_pipeline.environment import ensure_dbt_manifest, project_digest
 from fast_pipeline.orchestration import dbt_in_process
 from fast_pipeline.settings import DBT_PROJECT_DIR
 
@@ -28,24 +30,35 @@ def _parsed_files(work_dir) -> int:
     return json.loads((work_dir / "perf_info.json").read_text())["parsed_path_count"]
 
 
-def test_a_fresh_duckdb_data_directory_starts_from_the_prepared_parse(fresh_process, tmp_path):
+def test_a_fresh_duckdb_data_directory_loads_the_prepared_parse(fresh_process, tmp_path):
     fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
     fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "data" / "warehouse.duckdb"))
-    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work", newest_project_change())
-    assert _parsed_files(tmp_path / "work") == 0  # nothing parsed again: the saved parse matched
-    assert (tmp_path / "cache" / dbt_in_process.PARTIAL_PARSE).exists()  # the next build starts from its own
+    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
+    assert not (tmp_path / "work").exists()  # no dbt parse: prepare's, saved whole, matched
     models = [n for n in manifest.nodes.values() if n.resource_type == "model"]
     assert models and {n.database for n in models} == {"warehouse"}  # the real file's database name
-    # the same process asks again: the same object, no second parse
-    again = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work2", newest_project_change())
+    # the same process asks again: the same object
+    again = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work2")
     assert again is manifest and not (tmp_path / "work2").exists()
+
+
+def test_without_the_whole_parse_dbt_starts_from_the_prepared_partial_parse(fresh_process, tmp_path):
+    fresh_process.setattr(dbt_in_process, "PREPARED_MANIFEST", tmp_path / "none.pickle")
+    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
+    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "data" / "warehouse.duckdb"))
+    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
+    assert _parsed_files(tmp_path / "work") == 0  # nothing parsed again: the saved partial parse matched
+    assert (tmp_path / "cache" / dbt_in_process.PARTIAL_PARSE).exists()  # the next build starts from its own
+    assert (tmp_path / "cache" / dbt_in_process.SAVED_MANIFEST).exists()
+    models = [n for n in manifest.nodes.values() if n.resource_type == "model"]
+    assert models and {n.database for n in models} == {"warehouse"}
 
 
 def test_another_file_name_is_parsed_for_its_own_database(fresh_process, tmp_path):
     """dbt-duckdb names the database after the file: the canonical parse would name the wrong one."""
     fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
     fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "elsewhere.duckdb"))
-    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work", newest_project_change())
+    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
     assert _parsed_files(tmp_path / "work") > 0
     models = [n for n in manifest.nodes.values() if n.resource_type == "model"]
     assert {n.database for n in models} == {"elsewhere"}
@@ -65,3 +78,61 @@ def test_the_duckdb_file_is_free_once_dbt_is_done(fresh_process, tmp_path):
         (rows,) = reader.execute("select count(*) from curation.party_overrides").fetchone()
     seed = (DBT_PROJECT_DIR / "seeds" / "party_overrides.csv").read_text(encoding="utf-8")
     assert rows == len(seed.splitlines()) - 1
+
+
+def test_the_next_process_loads_the_saved_parse_whole(fresh_process, tmp_path):
+    """A parse is saved whole: the next process (this one, forgetting its own) runs no dbt parse at all."""
+    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
+    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "elsewhere.duckdb"))  # not the prepared profile
+    first = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
+    assert (tmp_path / "cache" / dbt_in_process.SAVED_MANIFEST).exists()
+    fresh_process.setattr(dbt_in_process, "_parsed", {})
+    loaded = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work2")
+    assert not (tmp_path / "work2").exists()  # dbt did not run
+    assert loaded is not first and sorted(loaded.nodes) == sorted(first.nodes)
+    assert {n.database for n in loaded.nodes.values() if n.resource_type == "model"} == {"elsewhere"}
+
+
+def test_a_saved_parse_serves_only_what_it_was_made_from(fresh_process, tmp_path):
+    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
+    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "elsewhere.duckdb"))
+    dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
+    fresh_process.setattr(dbt_in_process, "_parsed", {})
+    fresh_process.setattr(dbt_in_process, "project_digest", lambda: "an edited project")
+    dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "edited")
+    assert (tmp_path / "edited").exists()  # parsed again
+    fresh_process.setattr(dbt_in_process, "_parsed", {})
+    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "other.duckdb"))  # another profile
+    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "other")
+    assert (tmp_path / "other").exists()
+    assert {n.database for n in manifest.nodes.values() if n.resource_type == "model"} == {"other"}
+
+
+def test_a_damaged_saved_parse_is_parsed_again(fresh_process, tmp_path):
+    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
+    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "elsewhere.duckdb"))
+    saved = tmp_path / "cache" / dbt_in_process.SAVED_MANIFEST
+    saved.parent.mkdir()
+    saved.write_bytes(b"\x80\x05 truncated")
+    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
+    assert manifest.nodes and (tmp_path / "work").exists()
+    fresh_process.setattr(dbt_in_process, "_parsed", {})
+    dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work2")
+    assert not (tmp_path / "work2").exists()  # replaced by a good one
+
+
+def test_the_project_digest_follows_its_files(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    before = project_digest(project)
+    assert project_digest(project) == before
+    model = next((project / "models").rglob("*.sql"))
+    model.write_text(model.read_text() + "\n-- edited\n")
+    edited = project_digest(project)
+    assert edited != before
+    model.unlink()
+    assert project_digest(project) not in (before, edited)
+    unchanged = project_digest(project)
+    (project / "target").mkdir()
+    (project / "target" / "anything.json").write_text("{}")  # dbt's output is not an input
+    assert project_digest(project) == unchanged

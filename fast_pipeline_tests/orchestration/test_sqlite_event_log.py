@@ -3,7 +3,9 @@ a run's database file changes with each event (the webserver follows a live run 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 
 from dagster import AssetKey, AssetMaterialization, DagsterEvent, DagsterEventType, DagsterInstance
 from dagster._core.events import EngineEventData
@@ -70,3 +72,36 @@ def test_the_generated_instance_uses_it_for_sqlite_storage(tmp_path, monkeypatch
         instance.report_runless_asset_event(AssetMaterialization(asset_key=["x", "y"]))
         assert instance.get_latest_materialization_event(AssetKey(["x", "y"])) is not None
     assert (settings.dagster_home / "history" / "runs" / "index.db").exists()  # Dagster's default place
+
+
+def _schema(db_file) -> tuple[list, list, str]:
+    with contextlib.closing(sqlite3.connect(db_file)) as conn:
+        objects = conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+        stamp = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+        journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    return objects, stamp, journal
+
+
+def test_a_new_runs_database_is_the_one_dagster_creates(tmp_path):
+    """A new run's database is copied from an empty one: the same tables, indexes, stamp and journal mode as
+    Dagster's own initialisation gives it."""
+    plain, pooled = (
+        SqliteEventLogStorage(str(tmp_path / "plain")),
+        PooledSqliteEventLogStorage(str(tmp_path / "pooled")),
+    )
+    plain.store_event(_event("run", "first"))
+    pooled.store_event(_event("run", "first"))
+    pooled.dispose()
+    dagsters, ours = _schema(tmp_path / "plain" / "run.db"), _schema(tmp_path / "pooled" / "run.db")
+    assert ours == dagsters
+    assert ours[0] and ours[1] and ours[2] == "wal"
+    assert sorted(p.name for p in (tmp_path / "pooled").iterdir()) == ["index.db", "run.db"]  # no staged copy left
+
+
+def test_a_run_database_that_exists_is_kept(tmp_path):
+    SqliteEventLogStorage(str(tmp_path)).store_event(_event("run", "written by Dagster's class"))
+    pooled = PooledSqliteEventLogStorage(str(tmp_path))
+    pooled.store_event(_event("run", "then by ours"))
+    pooled.dispose()
+    records = SqliteEventLogStorage(str(tmp_path)).get_records_for_run("run").records
+    assert [r.event_log_entry.user_message for r in records] == ["written by Dagster's class", "then by ours"]
