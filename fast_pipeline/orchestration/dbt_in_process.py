@@ -18,6 +18,8 @@ the same invocation runs through dbt's programmatic entry point (`dbtRunner`):
 from __future__ import annotations
 
 import contextlib
+import copyreg
+import dataclasses
 import os
 import pickle
 import shutil
@@ -230,18 +232,34 @@ def save_manifest(path: Path, key: tuple, manifest) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     staged = path.with_name(f"{path.name}.{os.getpid()}.new")
     with open(staged, "wb") as out:
-        pickle.dump(key, out, protocol=pickle.HIGHEST_PROTOCOL)
-        pickle.dump(manifest, out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = {**copyreg.dispatch_table, type(manifest): _reduce_manifest}
+        pickler.dump(key)
+        pickler.dump(manifest)
     os.replace(staged, path)
+
+
+def _reduce_manifest(manifest):
+    """Pickle a Manifest by its public fields. dbt's own `Manifest.__reduce_ex__` passes its fields by
+    position and has fallen behind the class (1.11: `functions` and `fixtures` are missing), so the lookups
+    it carries land in the wrong fields; a lookup built before pickling then breaks every `ref()`. The
+    lookups are caches, built again on first use."""
+    fields = {f.name: getattr(manifest, f.name) for f in dataclasses.fields(manifest) if not f.name.startswith("_")}
+    return _manifest_from_fields, (type(manifest), fields)
+
+
+def _manifest_from_fields(cls, fields):
+    return cls(**fields)
 
 
 def _load_manifest(path: Path, key: tuple):
     """The manifest saved at `path` if it was saved under `key`; None when there is none, or another."""
     try:
         with open(path, "rb") as saved:
-            if pickle.load(saved) != key:
+            unpickler = pickle.Unpickler(saved)  # one, as one Pickler wrote both
+            if unpickler.load() != key:
                 return None
-            return pickle.load(saved)
+            return unpickler.load()
     except Exception:  # none yet, or damaged, or of classes that changed: parse again, and replace it
         return None
 

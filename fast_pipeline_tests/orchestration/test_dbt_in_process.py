@@ -136,3 +136,19 @@ def test_the_project_digest_follows_its_files(tmp_path):
     (project / "target").mkdir()
     (project / "target" / "anything.json").write_text("{}")  # dbt's output is not an input
     assert project_digest(project) == unchanged
+
+
+def test_a_manifest_saved_after_use_still_resolves_refs(fresh_process, tmp_path):
+    """dbt's Manifest.__reduce_ex__ puts the lookups a used manifest carries into the wrong fields; saved
+    that way, every ref() failed to compile ("RefableLookup.find() missing ... 'manifest'")."""
+    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
+    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "elsewhere.duckdb"))
+    manifest = dbt_in_process.parse(tmp_path / "parse", dbt_in_process.parse_environment())
+    model = next(n for n in manifest.nodes.values() if n.resource_type == "model")
+    assert manifest.ref_lookup.find(model.name, None, None, manifest) is model  # built, now carried
+    saved = tmp_path / "manifest.pickle"
+    dbt_in_process.save_manifest(saved, ("key",), manifest)
+    loaded = dbt_in_process._load_manifest(saved, ("key",))
+    assert loaded.ref_lookup.find(model.name, None, None, loaded).unique_id == model.unique_id
+    assert loaded.source_lookup.find(next(iter(loaded.sources.values())).search_name, None, loaded)
+    assert sorted(loaded.nodes) == sorted(manifest.nodes) and loaded.fixtures == manifest.fixtures
