@@ -13,7 +13,6 @@ people go through here, because there a publisher's cell can act instead of bein
 from __future__ import annotations
 
 import re
-import unicodedata
 
 # Bidi controls: embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069), marks (LRM, RLM, ALM).
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -28,6 +27,7 @@ def _unsafe(keep: str) -> re.Pattern:
 
 _LINE_UNSAFE = _unsafe(keep="")  # one line of Markdown or terminal output: newlines and tabs too
 _CELL_UNSAFE = _unsafe(keep="\n\t")  # a CSV cell may hold lines (addresses) and tabs inside its quotes
+_JSON_UNSAFE = _unsafe(keep="\t\n\r")  # JSON text: inside its strings json.dumps escaped these three
 
 
 def _escape(match: re.Match) -> str:
@@ -51,12 +51,13 @@ def csv_cell(text: str) -> str:
 def json_text_for_csv(text: str) -> str:
     """JSON text (a list or object column) for a CSV cell: bidi characters written as JSON escapes, so the
     cell stays valid JSON that decodes to the publisher's exact text (json.dumps escapes the C0 controls)."""
-    return "".join(
-        f"\\u{ord(c):04x}"
-        if c in BIDI_CONTROLS or c in "\u2028\u2029" or (unicodedata.category(c) == "Cc" and c not in "\t\n\r")
-        else c
-        for c in text
-    )
+    if text.isascii() and text.isprintable():  # nothing to escape (most cells)
+        return text
+    return _JSON_UNSAFE.sub(_json_escape, text)
+
+
+def _json_escape(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 # Markdown punctuation that can start markup anywhere in a line; `_` only where it can open or close emphasis

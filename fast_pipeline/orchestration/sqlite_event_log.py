@@ -9,8 +9,9 @@ same layout (a history written by either class is read by the other) and changes
 - one engine per database, its one connection kept open (the few most recent run databases and the index);
 - `synchronous=NORMAL`, SQLite's recommended setting with a write-ahead log: a committed event survives the
   process dying, and only an operating-system crash can lose the last ones, never corrupting the file;
-- after each write to a run's database, a passive checkpoint, so the run's file itself changes: the
-  webserver follows a run's live log by watching that file (Dagster's watchdog), not its write-ahead log;
+- a passive checkpoint of a run's database CHECKPOINT_DELAY after a write (one for a burst of events), so
+  that the run's file itself changes: the webserver follows a run's live log by watching that file
+  (Dagster's watchdog), not its write-ahead log;
 - a new run's database is a copy of an empty one made once per process by Dagster's own initialisation
   (tables, write-ahead mode, alembic stamp), which otherwise loads alembic's scripts for every run;
 - that a table exists is looked up once (Dagster asks before storing every asset check event).
@@ -23,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 
@@ -33,6 +35,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool, QueuePool
 
 OPEN_RUN_DATABASES = 4  # a build writes one run at a time; a webserver reads a few
+CHECKPOINT_DELAY = 0.05  # seconds from a write to the run's file changing (the UI's live log lags by that)
 _EMPTY_RUN_DATABASE: bytes | None = None  # see PooledSqliteEventLogStorage._empty_run_database
 
 
@@ -40,6 +43,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data=None):
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         self._tables_present: set[str] = set()
+        self._unchecked: set[str] = set()  # run databases written since their last checkpoint
+        self._checkpoint_timer: threading.Timer | None = None
         super().__init__(base_dir, inst_data)
 
     @classmethod
@@ -73,10 +78,29 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
             if shard not in self._initialized_dbs:
                 self._init_shard(shard, engine)
                 self._initialized_dbs.add(shard)
-            with engine.connect() as conn:
-                with conn.begin():
-                    yield conn
-                if shard != INDEX_SHARD_NAME:
+            with engine.connect() as conn, conn.begin():
+                yield conn
+            if shard != INDEX_SHARD_NAME:
+                self._checkpoint_soon(shard)
+
+    def _checkpoint_soon(self, shard: str) -> None:
+        """Checkpoint `shard` CHECKPOINT_DELAY from now, with whatever else is written meanwhile (under the
+        storage's lock)."""
+        self._unchecked.add(shard)
+        if self._checkpoint_timer is None:
+            self._checkpoint_timer = threading.Timer(CHECKPOINT_DELAY, self._checkpoint_unchecked)
+            self._checkpoint_timer.daemon = True
+            self._checkpoint_timer.start()
+
+    def _checkpoint_unchecked(self) -> None:
+        with self._db_lock:
+            self._checkpoint_timer = None
+            shards, self._unchecked = self._unchecked, set()
+            for shard in shards:
+                engine = self._engines.get(shard)
+                if engine is None:  # closed since: its last connection's close checkpointed it
+                    continue
+                with engine.connect() as conn:
                     conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
     def _init_shard(self, shard: str, engine: Engine) -> None:
@@ -114,6 +138,10 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     def _close_all(self) -> None:
         with self._db_lock:
+            if self._checkpoint_timer is not None:
+                self._checkpoint_timer.cancel()  # closing each database's last connection checkpoints it
+                self._checkpoint_timer = None
+            self._unchecked.clear()
             while self._engines:
                 self._engines.popitem()[1].dispose()
 

@@ -161,16 +161,27 @@ def _json_ready(value, arrow_type: pa.DataType):
     return value
 
 
+def _plain(arrow_type: pa.DataType) -> bool:
+    """Values that JSON Lines writes as they come (no JSON text to decode, no date to format)."""
+    return (
+        pa.types.is_string(arrow_type)
+        or pa.types.is_large_string(arrow_type)
+        or pa.types.is_integer(arrow_type)
+        or pa.types.is_floating(arrow_type)
+        or pa.types.is_boolean(arrow_type)
+    )
+
+
 def write_jsonl(schema: pa.Schema, rows: list[dict], path: Path) -> None:
-    types = {f.name: f.type for f in schema}
+    # each column's conversion is chosen once, not for every cell (the release writes every cell)
+    converted = [(f.name, f.type) for f in schema if not _plain(f.type)]
     with path.open("w", encoding="utf-8", newline="\n") as out:
         for row in rows:
-            out.write(
-                json.dumps(
-                    {k: _json_ready(v, types[k]) for k, v in row.items()}, ensure_ascii=False, separators=(",", ":")
-                )
-                + "\n"
-            )
+            if converted:
+                row = dict(row)  # the CSV is written from the same rows
+                for name, arrow_type in converted:
+                    row[name] = _json_ready(row[name], arrow_type)
+            out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 def _csv_value(value, arrow_type: pa.DataType) -> str:
@@ -189,15 +200,26 @@ def _csv_value(value, arrow_type: pa.DataType) -> str:
     return str(value)
 
 
+def _csv_converter(arrow_type: pa.DataType):
+    """_csv_value for one column, chosen once: text and whole numbers directly, the rest through it."""
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return lambda value: "" if value is None else csv_cell(value)
+    if pa.types.is_integer(arrow_type):
+        return lambda value: "" if value is None else str(value)
+    if is_json(arrow_type):
+        return lambda value: "" if value is None else json_text_for_csv(value)
+    return lambda value: _csv_value(value, arrow_type)
+
+
 def write_csv(schema: pa.Schema, rows: list[dict], path: Path) -> None:
-    types = [(f.name, f.type) for f in schema]
+    names = [f.name for f in schema]
+    converters = [_csv_converter(f.type) for f in schema]
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(
             out, delimiter=",", quotechar='"', doublequote=True, lineterminator="\n", quoting=csv.QUOTE_MINIMAL
         )
-        writer.writerow([name for name, _ in types])
-        for row in rows:
-            writer.writerow([_csv_value(row[name], t) for name, t in types])
+        writer.writerow(names)
+        writer.writerows([convert(row[name]) for name, convert in zip(names, converters)] for row in rows)
 
 
 def sql_text(text: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 
 from dagster import AssetKey, AssetMaterialization, DagsterEvent, DagsterEventType, DagsterInstance
 from dagster._core.events import EngineEventData
@@ -13,7 +14,11 @@ from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
 from fast_pipeline.environment import prepare_environment
-from fast_pipeline.orchestration.sqlite_event_log import OPEN_RUN_DATABASES, PooledSqliteEventLogStorage
+from fast_pipeline.orchestration.sqlite_event_log import (
+    CHECKPOINT_DELAY,
+    OPEN_RUN_DATABASES,
+    PooledSqliteEventLogStorage,
+)
 from fast_pipeline.settings import Settings
 
 
@@ -49,15 +54,23 @@ def test_what_it_writes_dagsters_own_storage_reads(tmp_path):
 
 
 def test_each_event_reaches_the_runs_own_file(tmp_path):
-    """Dagster's watchdog reacts to changes of <run_id>.db, not of its write-ahead log."""
+    """Dagster's watchdog reacts to changes of <run_id>.db, not of its write-ahead log: the file changes
+    within CHECKPOINT_DELAY of a write, with no further write to prompt it."""
     pooled = PooledSqliteEventLogStorage(str(tmp_path))
     pooled.store_event(_event("live", "first"))
     db_file = tmp_path / "live.db"
+    time.sleep(CHECKPOINT_DELAY * 4)
     before = db_file.stat()
     os.utime(db_file, ns=(before.st_atime_ns, before.st_mtime_ns - 10**9))  # a second ago
     stale = db_file.stat().st_mtime_ns
     pooled.store_event(_event("live", "second"))
+    waited = time.monotonic()
+    while db_file.stat().st_mtime_ns == stale and time.monotonic() - waited < 5:
+        time.sleep(0.01)
     assert db_file.stat().st_mtime_ns > stale
+    assert time.monotonic() - waited < 1  # not at some later write or at close, but at once
+    plain = SqliteEventLogStorage(str(tmp_path))  # and what the file holds is the whole log
+    assert [r.event_log_entry.user_message for r in plain.get_records_for_run("live").records] == ["first", "second"]
     pooled.dispose()
 
 

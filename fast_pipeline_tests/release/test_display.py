@@ -6,10 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 
 import pytest
 
-from fast_pipeline.core.display import csv_cell, json_text_for_csv, markdown, markdown_code, visible
+from fast_pipeline.core.display import BIDI_CONTROLS, csv_cell, json_text_for_csv, markdown, markdown_code, visible
 
 HOSTILE = '=HYPERLINK("http://x")\x1b[2J\x07 \u202eTXT.EXE\u202c\r\nnext'
 
@@ -38,6 +39,21 @@ def test_json_text_in_csv_stays_json_that_decodes_to_the_exact_text():
     out = io.StringIO()
     csv.writer(out).writerow([text])
     assert json.loads(next(csv.reader(io.StringIO(out.getvalue())))[0]) == value
+
+
+def test_json_text_in_csv_escapes_exactly_the_controls_separators_and_bidi_characters():
+    """Every character of the Basic Multilingual Plane, against the rule as Unicode states it: a control
+    (category Cc) other than TAB, LF and CR, a line or paragraph separator, or a bidi control is written as
+    its JSON escape; everything else stays as it is."""
+
+    def rule(c: str) -> str:
+        escaped = c in BIDI_CONTROLS or c in "\u2028\u2029" or (unicodedata.category(c) == "Cc" and c not in "\t\n\r")
+        return f"\\u{ord(c):04x}" if escaped else c
+
+    chars = [chr(code) for code in range(0x10000) if not 0xD800 <= code <= 0xDFFF]
+    assert [json_text_for_csv(c) for c in chars] == [rule(c) for c in chars]
+    text = "".join(chars)
+    assert json_text_for_csv(text) == "".join(rule(c) for c in text)
 
 
 def test_markdown_renders_publisher_text_as_text():
