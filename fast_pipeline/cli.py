@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
+import gc
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -11,6 +15,12 @@ from fast_pipeline.core.errors import PipelineError
 from fast_pipeline.crash import describe, keep_traceback
 from fast_pipeline.settings import Settings
 from fast_pipeline.sources.registry import SOURCE_IDS, get_source
+
+# A command, a build above all, loads most of what it keeps early (Dagster, dbt, pandas, the dbt manifest). At
+# Python's default thresholds (700, 10, 10) the collector traversed those objects again and again: 1.5 s of
+# a 15 s cold build. With these, 0.7 s (64 collections of the youngest objects instead of 1930, one full
+# collection instead of ten), for a few per cent more memory; every cycle is still collected.
+GC_THRESHOLDS = (20_000, 20, 10)
 
 
 def cmd_prepare(args, settings: Settings) -> int:
@@ -357,5 +367,29 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def run() -> None:
+    """The `fast-pipeline` program: `main` with the collector tuned for a command (GC_THRESHOLDS), and an
+    exit that skips the interpreter's teardown. After every other exit handler (the log's, multiprocessing's)
+    and once the threads have ended, the process ends at once: the teardown's last collections of
+    everything a build loaded took a second, to free memory that the exit frees anyway. Every file and
+    database is closed by then (a test checks that a build leaves no write-ahead log behind)."""
+    gc.set_threshold(*GC_THRESHOLDS)
+    outcome: dict[str, int] = {}
+    atexit.register(_end_process, outcome)  # registered first, so it runs last
+    try:
+        outcome["code"] = main()
+    except BaseException:  # argparse's exit, an interrupt: the interpreter's own way out
+        atexit.unregister(_end_process)
+        raise
+    sys.exit(outcome["code"])
+
+
+def _end_process(outcome: dict[str, int]) -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed pipe: nothing more can reach the reader anyway
+            stream.flush()
+    os._exit(outcome.get("code", 1))
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

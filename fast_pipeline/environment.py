@@ -135,10 +135,10 @@ def ensure_dbt_manifest(force: bool = False) -> Path:
     manifest.pickle, and dbt's partial parse) is what every DuckDB data directory's first build starts from."""
     manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
     stale = not manifest.exists() or manifest.stat().st_mtime < newest_project_change()
-    if force or stale or not (manifest.parent / "manifest.pickle").exists():  # dbt_in_process.PREPARED_MANIFEST
+    if force or stale or not (manifest.parent / "manifest.pickle").exists():  # dbt_in_process.SAVED_MANIFEST
         from fast_pipeline.orchestration import dbt_in_process as dbt
 
         parsed = dbt.parse(manifest.parent, dbt.CANONICAL_ENVIRONMENT)
-        dbt.save_manifest(dbt.PREPARED_MANIFEST, dbt.parse_key(dbt.CANONICAL_ENVIRONMENT), parsed)
+        dbt.save_manifest(manifest.parent / dbt.SAVED_MANIFEST, dbt.parse_key(dbt.CANONICAL_ENVIRONMENT), parsed)
         manifest.touch()
     return manifest

@@ -214,10 +214,11 @@ def parsed_manifest(cache_dir: Path, work_dir: Path):
 
 def parse_key(environment: Mapping[str, str]) -> tuple:
     """What a parse is a function of: dbt's and Python's versions, the project's files, the profile's values
-    (with `environment` over the process's own)."""
+    (`environment` when given, the canonical profile: whatever else the process has set, PostgreSQL's
+    variables among them, does not reach a DuckDB target; else the process's own)."""
     from dbt.version import __version__ as dbt_version
 
-    profile = {**{name: os.environ.get(name) for name in PROFILE_VARIABLES}, **environment}
+    profile = dict(environment) if environment else {name: os.environ.get(name) for name in PROFILE_VARIABLES}
     return (
         dbt_version,
         sys.version,

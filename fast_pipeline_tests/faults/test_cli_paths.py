@@ -15,6 +15,9 @@ def test_a_data_directory_with_a_quote_in_its_path_builds_and_reads(tmp_path):
     build = run_cli("build", "--source", "us_dol_eo13126", data_dir=data, env=env, timeout=900)
     assert build.code == 0, build.stdout + build.stderr
     assert "release 2014.11.01 written" in build.stdout
+    assert "release:" in build.stdout.splitlines()[-1]  # the whole summary, though the process skips teardown
+    # ... and every database was closed before it ended (cli.run): no write-ahead log is left to replay
+    assert [p.name for p in data.rglob("*") if p.name.endswith((".wal", "-wal", "-shm", "-journal"))] == []
     sources = run_cli("sources", data_dir=data)
     assert sources.code == 0 and "2014-11" in sources.stdout, sources.stderr
     releases = run_cli("releases", data_dir=data)
