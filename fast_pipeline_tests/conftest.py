@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -59,6 +60,16 @@ SLOW = (
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: builds the pipeline or runs dbt (left out by ./dev test --quick)")
+    # The builds tests make in process get the collector settings the program runs with (cli.run).
+    from fast_pipeline.cli import GC_THRESHOLDS
+
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+def pytest_collection_finish(session):
+    """What collection imported (the package, the tests, Dagster, pandas) stays to the end: frozen, the
+    collector no longer traverses it at every full collection."""
+    gc.freeze()
 
 
 # The longest xdist groups (support/xdist_groups.py), longest first, from `--durations` of a whole run:
