@@ -11,10 +11,15 @@ kept as (
     from present as c
     join present as p on p.action_id = c.action_id and p.edition_seq = c.edition_seq - 1
 ),
-kept_fields as (  -- every field either edition fills
-    select distinct k.source_id, k.action_id, k.edition_seq, v.field
+kept_fields as (  -- every field either edition fills (two equality joins: one on `in (seq, seq - 1)` paired
+                   -- each kept row with every edition of its action, quadratic in the number of editions)
+    select k.source_id, k.action_id, k.edition_seq, v.field
     from kept as k
-    join tracked as v on v.action_id = k.action_id and v.edition_seq in (k.edition_seq, k.edition_seq - 1)
+    join tracked as v on v.action_id = k.action_id and v.edition_seq = k.edition_seq
+    union
+    select k.source_id, k.action_id, k.edition_seq, v.field
+    from kept as k
+    join tracked as v on v.action_id = k.action_id and v.edition_seq = k.edition_seq - 1
 )
 select f.source_id, f.action_id, f.edition_seq, f.field, o.value as old_value, n.value as new_value
 from kept_fields as f
