@@ -361,6 +361,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader stopped reading (`| head`): it has what it wanted, no error to report
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - what is still buffered goes nowhere, quietly
+        return 141  # a shell's code for a process ended by SIGPIPE
     except Exception as exc:  # anything else: one line for the user, the traceback kept in a log file
         log = keep_traceback(exc)
         print(f"error: {describe(exc)} (full traceback in {log})", file=sys.stderr)

@@ -158,3 +158,19 @@ def test_bench_build_typed_with_a_system_python_re_runs_itself_in_the_venv():
     assert Path(done.stdout.strip()).resolve() == (REPO_ROOT / ".venv").resolve()
     outside = subprocess.run([system_python, "-c", "import sys; print(sys.prefix)"], capture_output=True, text=True)
     assert Path(outside.stdout.strip()).resolve() != (REPO_ROOT / ".venv").resolve()  # really a system Python
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly(tmp_path):
+    """`fast-pipeline sources | head -1`: the pipe closes before the command writes; no error line."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FAST_", "DAGSTER_"))}
+    env["FAST_DATA_DIR"] = str(tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fast_pipeline.cli", "sources"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    proc.stdout.close()  # before the command has imported anything, let alone written
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 141 and stderr == b"", stderr.decode()
