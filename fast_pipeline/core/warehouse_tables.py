@@ -8,7 +8,7 @@ it into native lists (macros/list_columns.sql).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -16,15 +16,17 @@ from fast_pipeline.core import warehouse
 from fast_pipeline.core.errors import PipelineError
 
 
-def read_table(target, schema: str, name: str) -> pd.DataFrame:
-    """Every row of `schema.name`: on DuckDB as it hands it to pandas (what a dbt Python model's `.df()`
-    gave), on PostgreSQL as pandas reads it, with integer columns holding nulls kept integer (nullable)."""
+def read_table(target, schema: str, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Every row of `schema.name` (of its `columns` only, if given): on DuckDB as it hands it to pandas (what
+    a dbt Python model's `.df()` gave), on PostgreSQL as pandas reads it, with integer columns holding nulls
+    kept integer (nullable)."""
     with warehouse.session(target, read_only=True) as conn:
         if not warehouse._has_table(conn, name, schema):
             raise PipelineError(
                 None, warehouse.shown(target), f"the warehouse has no table {schema}.{name}: build the dbt models first"
             )
-        return warehouse.read_frame(conn, f'select * from "{schema}"."{name}"')
+        selected = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+        return warehouse.read_frame(conn, f'select {selected} from "{schema}"."{name}"')
 
 
 def replace_tables(target, schema: str, frames: Mapping[str, pd.DataFrame]) -> None:

@@ -108,17 +108,53 @@ class _Record:
         }
 
 
-def _seen(row: dict) -> str:
-    date = row.get("edition_date")
-    return str(date)[:10] if date is not None and not pd.isna(date) else str(row["edition"])
+def _seen(actions: pd.DataFrame) -> pd.Series:
+    """When each row was seen: its edition's date (the day), else its edition's label."""
+    dates = actions["edition_date"]
+    return dates.astype("string").str.slice(0, 10).where(dates.notna(), actions["edition"].astype("string"))
+
+
+# Everything the records take from a row, but its edition: rows equal in these say the same of a party.
+SAYING = (
+    "party_record_id",
+    "source_id",
+    "action_id",
+    "party_name",
+    "party_kind",
+    "party_country",
+    "party_aliases",
+    "party_former_names",
+    "party_identifiers",
+    "related_parties",
+)
+
+RECORD_INPUTS = (*SAYING, "edition", "edition_date")  # every column of the actions that party_records reads
+
+
+def _sayings(actions: pd.DataFrame) -> list[dict]:
+    """The rows in the order they are seen (by edition date, edition, action), each saying once.
+
+    Every edition repeats most of what the last one said, so the rows that say the same (SAYING) are taken
+    once, at the place of the last of them, with how many there were (`_rows`) and the lists that carried
+    them (`_listed`). Later rows win field by field and lists accumulate, so the records are those of
+    seeing every row (a test compares the two), at a cost that follows the changes, not the editions."""
+    rows = actions.assign(_seen=_seen(actions))
+    rows = rows.sort_values(["_seen", "edition", "action_id"], kind="stable", ignore_index=True)
+    rows["_saying"] = rows.groupby(list(SAYING), sort=False, dropna=False).ngroup()
+    listed = rows["source_id"] + "/" + rows["edition"]
+    by_saying = rows.groupby("_saying", sort=False)
+    last = by_saying.tail(1)  # each saying's last row, in the order seen
+    counts, lists = by_saying.size(), listed.groupby(rows["_saying"], sort=False).agg(set)
+    sayings = last.to_dict("records")
+    for saying in sayings:
+        saying["_rows"], saying["_listed"] = int(counts[saying["_saying"]]), lists[saying["_saying"]]
+    return sayings
 
 
 def party_records(actions: pd.DataFrame) -> pd.DataFrame:
     """The party records of canonical action rows (any editions, any sources), one row per record."""
-    rows = actions.assign(_seen=[_seen(r) for r in actions[["edition_date", "edition"]].to_dict("records")])
-    rows = rows.sort_values(["_seen", "edition", "action_id"], kind="stable")
     records: dict[str, _Record] = {}
-    for row in rows.to_dict("records"):
+    for row in _sayings(actions):
         rec = records.setdefault(row["party_record_id"], _Record(row["party_record_id"]))
         country = row.get("party_country")
         country = None if country is None or pd.isna(country) else country
@@ -132,8 +168,8 @@ def party_records(actions: pd.DataFrame) -> pd.DataFrame:
         )
         rec.sources.add(row["source_id"])
         rec.actions.add(row["action_id"])
-        rec.listed_in.add(f"{row['source_id']}/{row['edition']}")
-        rec.rows += 1
+        rec.listed_in |= row["_listed"]
+        rec.rows += row["_rows"]
         for ident in json_list(row.get("party_identifiers")):
             rec.identifiers[(ident.get("scheme"), ident.get("value"))] = ident
         for rel in json_list(row.get("related_parties")):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fast_pipeline.core.warehouse_tables import read_table, replace_tables
-from fast_pipeline.resolution.records import party_records
+from fast_pipeline.resolution.records import RECORD_INPUTS, party_records
 from fast_pipeline.resolution.resolve import resolve
 
 # What resolution reads: dbt relations as (schema, table). The schema is the `+schema` of the model's layer
@@ -34,7 +34,7 @@ class Resolved:
 def resolve_warehouse(target) -> Resolved:
     """Resolve the parties of every published action in the warehouse (a DuckDB path, or a URL of either
     database) and replace the resolved tables with the result."""
-    records = party_records(read_table(target, *ACTIONS))
+    records = party_records(read_table(target, *ACTIONS, columns=RECORD_INPUTS))
     result = resolve(records, read_table(target, *OVERRIDES))
     frames = {
         "party_records": records,
