@@ -236,7 +236,8 @@ class _Build:
             from fast_pipeline.environment import ensure_dbt_manifest
             from fast_pipeline.orchestration.runs import instance_for_build
 
-            ensure_dbt_manifest()  # the definitions load the dbt manifest at import
+            # the definitions load the dbt manifest at import (a new checkout has none yet: parsed here)
+            ensure_dbt_manifest(on_parse=lambda: self.echo("prepare  parsing the dbt project (first build only)"))
             self._instance = self._stack.enter_context(instance_for_build())
         return self._instance
 

@@ -127,17 +127,20 @@ def project_digest(root: Path = DBT_PROJECT_DIR) -> str:
     return digest.hexdigest()
 
 
-def ensure_dbt_manifest(force: bool = False) -> Path:
+def ensure_dbt_manifest(force: bool = False, on_parse=None) -> Path:
     """`dbt parse` when the manifest is missing or older than the dbt project; @dbt_assets needs it at import.
 
     It parses with the canonical DuckDB profile (orchestration/dbt_in_process.py), whatever this machine's
     warehouse: the manifest is the same everywhere, and the parse it saves beside it (whole, in
-    manifest.pickle, and dbt's partial parse) is what every DuckDB data directory's first build starts from."""
+    manifest.pickle, and dbt's partial parse) is what every DuckDB data directory's first build starts
+    from. `on_parse` is called before a parse (a few seconds: a build says so)."""
     manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
     stale = not manifest.exists() or manifest.stat().st_mtime < newest_project_change()
     if force or stale or not (manifest.parent / "manifest.pickle").exists():  # dbt_in_process.SAVED_MANIFEST
         from fast_pipeline.orchestration import dbt_in_process as dbt
 
+        if on_parse is not None:
+            on_parse()
         parsed = dbt.parse(manifest.parent, dbt.CANONICAL_ENVIRONMENT)
         dbt.save_manifest(manifest.parent / dbt.SAVED_MANIFEST, dbt.parse_key(dbt.CANONICAL_ENVIRONMENT), parsed)
         manifest.touch()
