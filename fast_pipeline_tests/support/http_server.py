@@ -100,7 +100,9 @@ class LoopbackServer:
         self.routes = Routes()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.routes))
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # shutdown() waits for the serving loop's next poll: at the default half second, every test that
+        # used the server spent that much in its teardown
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     @property
     def base(self) -> str:
