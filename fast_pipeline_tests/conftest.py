@@ -66,16 +66,6 @@ def pytest_configure(config):
     gc.set_threshold(*GC_THRESHOLDS)
 
 
-def pytest_collection_finish(session):
-    """What collection imported (the package, the tests, Dagster, pandas) stays to the end: frozen, the
-    collector no longer traverses it at every full collection."""
-    gc.freeze()
-
-
-def pytest_unconfigure(config):
-    gc.unfreeze()  # the interpreter's exit frees it as usual (DuckDB's bindings report objects left alive)
-
-
 # The longest xdist groups (support/xdist_groups.py), longest first, from `--durations` of a whole run:
 # `./dev test` hands groups out in collection order (--no-loadscope-reorder), so the long ones start at once
 # and the short ones fill the gaps at the end. The first needs the session's full build
