@@ -13,6 +13,8 @@ of one source is one record), and `related_to` keeps the parents with the relati
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 from fast_pipeline.core.canonical import PARTY_KINDS, to_json_list
@@ -153,8 +155,13 @@ def _sayings(actions: pd.DataFrame) -> list[dict]:
 
 def party_records(actions: pd.DataFrame) -> pd.DataFrame:
     """The party records of canonical action rows (any editions, any sources), one row per record."""
+    return records_of(_sayings(actions))
+
+
+def records_of(sayings: Iterable[dict]) -> pd.DataFrame:
+    """The party records of rows in the order seen, each with `_seen`, `_rows` and `_listed` (_sayings)."""
     records: dict[str, _Record] = {}
-    for row in _sayings(actions):
+    for row in sayings:
         rec = records.setdefault(row["party_record_id"], _Record(row["party_record_id"]))
         country = row.get("party_country")
         country = None if country is None or pd.isna(country) else country

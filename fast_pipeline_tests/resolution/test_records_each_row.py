@@ -1,5 +1,5 @@
 """party_records sees each distinct saying once (records._sayings); the records must be those of seeing every
-row, as the straightforward loop below does, on the real editions and on many editions of changing rows."""
+row on its own, on the real editions and on many editions of changing rows."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ import random
 import pandas as pd
 import pytest
 
-from fast_pipeline.core.canonical import PARTY_KINDS, to_json_list
-from fast_pipeline.core.text import clean
+from fast_pipeline.core.canonical import to_json_list
 from fast_pipeline.resolution import records as R
-from fast_pipeline.resolution.frames import json_list
 
 
 def _seen(row: dict) -> str:
@@ -20,50 +18,12 @@ def _seen(row: dict) -> str:
 
 
 def _every_row(actions: pd.DataFrame) -> pd.DataFrame:
-    """The records as one `see` per row: the reference."""
+    """The records of every row seen on its own, in the order seen: the reference."""
     rows = actions.assign(_seen=[_seen(r) for r in actions[["edition_date", "edition"]].to_dict("records")])
-    rows = rows.sort_values(["_seen", "edition", "action_id"], kind="stable")
-    records: dict[str, R._Record] = {}
-    for row in rows.to_dict("records"):
-        rec = records.setdefault(row["party_record_id"], R._Record(row["party_record_id"]))
-        country = row.get("party_country")
-        country = None if country is None or pd.isna(country) else country
-        aliases, former = json_list(row.get("party_aliases")), json_list(row.get("party_former_names"))
-        rec.see(row["party_name"], row["party_kind"], country, row["_seen"], aliases, former)
-        rec.sources.add(row["source_id"])
-        rec.actions.add(row["action_id"])
-        rec.listed_in.add(f"{row['source_id']}/{row['edition']}")
-        rec.rows += 1
-        for ident in json_list(row.get("party_identifiers")):
-            rec.identifiers[(ident.get("scheme"), ident.get("value"))] = ident
-        for rel in json_list(row.get("related_parties")):
-            name = clean(rel.get("name")) if isinstance(rel, dict) else None
-            if not name:
-                continue
-            rid = R.related_record_id(row["source_id"], name)
-            sub = records.setdefault(rid, R._Record(rid))
-            kind = rel.get("kind") if rel.get("kind") in PARTY_KINDS else "company"
-            sub.see(
-                name,
-                kind,
-                rel.get("country") or country,
-                row["_seen"],
-                rel.get("aliases") or (),
-                rel.get("former_names") or (),
-            )
-            sub.sources.add(row["source_id"])
-            sub.mentioned.add(row["action_id"])
-            for ident in rel.get("identifiers") or ():
-                sub.identifiers[(ident.get("scheme"), ident.get("value"))] = ident
-            raw = rel.get("relation")
-            sub.related_to[(row["party_record_id"], raw)] = {
-                "party_record_id": row["party_record_id"],
-                "relation": R.relation_of(raw),
-                "relation_raw": raw,
-            }
-    out = pd.DataFrame([r.as_row() for r in records.values()], columns=list(R.RECORD_COLUMNS))
-    out = out.astype({c: "int64" if c == "action_rows" else "string" for c in R.RECORD_COLUMNS})
-    return out.sort_values("party_record_id", ignore_index=True)
+    rows = rows.sort_values(["_seen", "edition", "action_id"], kind="stable").to_dict("records")
+    for row in rows:
+        row["_rows"], row["_listed"] = 1, {f"{row['source_id']}/{row['edition']}"}
+    return R.records_of(rows)
 
 
 # Related parties as the UFLPA and CBP lists name them (the saved editions here name few)
