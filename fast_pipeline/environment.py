@@ -115,6 +115,9 @@ def newest_project_change(root: Path = DBT_PROJECT_DIR) -> float:
     return newest
 
 
+SAVED_MANIFEST = "manifest.pickle"  # a whole parse (dbt_in_process.parsed_manifest), beside dbt's partial one
+
+
 def project_digest(root: Path = DBT_PROJECT_DIR) -> str:
     """A digest of the dbt project's inputs (each file's path and bytes): what a saved parse must match."""
     digest = hashlib.sha256()
@@ -136,12 +139,12 @@ def ensure_dbt_manifest(force: bool = False, on_parse=None) -> Path:
     from. `on_parse` is called before a parse (a few seconds: a build says so)."""
     manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
     stale = not manifest.exists() or manifest.stat().st_mtime < newest_project_change()
-    if force or stale or not (manifest.parent / "manifest.pickle").exists():  # dbt_in_process.SAVED_MANIFEST
+    if force or stale or not (manifest.parent / SAVED_MANIFEST).exists():
         from fast_pipeline.orchestration import dbt_in_process as dbt
 
         if on_parse is not None:
             on_parse()
         parsed = dbt.parse(manifest.parent, dbt.CANONICAL_ENVIRONMENT)
-        dbt.save_manifest(manifest.parent / dbt.SAVED_MANIFEST, dbt.parse_key(dbt.CANONICAL_ENVIRONMENT), parsed)
+        dbt.save_manifest(manifest.parent / SAVED_MANIFEST, dbt.parse_key(dbt.CANONICAL_ENVIRONMENT), parsed)
         manifest.touch()
     return manifest

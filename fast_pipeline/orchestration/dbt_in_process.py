@@ -39,7 +39,7 @@ from dagster_dbt.asset_utils import (
 from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
 
 from fast_pipeline.core import warehouse
-from fast_pipeline.environment import project_digest
+from fast_pipeline.environment import SAVED_MANIFEST, project_digest
 from fast_pipeline.settings import DBT_PROJECT_DIR
 
 PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's saved parse, in its target folder
@@ -164,7 +164,6 @@ def _project_args(project_dir: Path, profiles_dir: Path, target_path: Path) -> l
 CANONICAL_DUCKDB = "warehouse.duckdb"
 CANONICAL_ENVIRONMENT = {"FAST_DBT_TARGET": "duckdb", "FAST_DUCKDB_PATH": CANONICAL_DUCKDB}
 PREPARED_PARSE = DBT_PROJECT_DIR / "target" / PARTIAL_PARSE  # made by `fast-pipeline prepare`
-SAVED_MANIFEST = "manifest.pickle"  # a whole parse (parsed_manifest), beside dbt's partial one
 PREPARED_MANIFEST = DBT_PROJECT_DIR / "target" / SAVED_MANIFEST  # made by `prepare`, for the canonical profile
 
 
