@@ -4,16 +4,43 @@ The workers are forked once the index is built, so they share it (and the file's
 or receiving it; each returns its block's hits as plain tuples naming parties by position, and the main
 process, which holds the same parties, makes them `Hit`s again. Blocks come back in file order. Where
 `fork` is not available, or for one block or one worker, blocks are screened in this process.
+
+The pool ends by terminating its workers (SIGTERM) when the caller stops taking blocks, and the workers take
+SIGTERM's default action whatever this process had installed for it: Dagster maps SIGTERM to
+KeyboardInterrupt in a process that has run a job (and only records it during one), and a worker inheriting
+that handler, if busy or stuck, outlived its termination and the pool waited for it for ever.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import signal
+import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from fast_pipeline.screening.engine import Hit, Query, Screener
 
 _SHARED: tuple[Screener, Sequence[Sequence[Query]], dict[int, int]] | None = None  # set before the fork
+
+
+def _worker_started() -> None:
+    """In a worker, before its first block: SIGTERM ends it (see the module's docstring)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+@contextmanager
+def _sigterm_default():
+    """SIGTERM's default action while the workers are forked, so that they have it from their first
+    instruction, before `_worker_started` runs (signals can be set from the main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _screen_block(number: int) -> list[list[tuple]]:
@@ -36,7 +63,9 @@ def screen_blocks(screener: Screener, blocks: Sequence[Sequence[Query]], workers
     global _SHARED
     _SHARED = (screener, blocks, {id(p): i for i, p in enumerate(screener.parties)})
     try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(blocks))) as pool:
+        with _sigterm_default():
+            pool = multiprocessing.get_context("fork").Pool(min(workers, len(blocks)), initializer=_worker_started)
+        with pool:
             for found in pool.imap(_screen_block, range(len(blocks))):
                 yield [[Hit(screener.parties[i], *rest) for i, *rest in hits] for hits in found]
     finally:

@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -202,11 +202,13 @@ def _screened(screener: Screener, rows: list, progress: Callable[[int], None], w
     `workers` cores), so that no more than a few blocks' hits are held; an error row has none."""
     row_blocks = [rows[start : start + SCREEN_BLOCK] for start in range(0, len(rows), SCREEN_BLOCK)]
     query_blocks = [[c.query for c in block if c.query is not None] for block in row_blocks]
-    for block, queries, hits in zip(row_blocks, query_blocks, screen_blocks(screener, query_blocks, workers)):
-        found = iter(hits)
-        for cp in block:
-            yield cp, next(found) if cp.query is not None else []
-        progress(len(queries))
+    # closed when the file is done or the writer fails, not whenever the garbage collector finds it
+    with closing(screen_blocks(screener, query_blocks, workers)) as screened:
+        for block, queries, hits in zip(row_blocks, query_blocks, screened):
+            found = iter(hits)
+            for cp in block:
+                yield cp, next(found) if cp.query is not None else []
+            progress(len(queries))
 
 
 @contextmanager
@@ -237,8 +239,11 @@ def _screen(source, release, screener, evidence, output, fmt, threshold, as_of, 
                   matches=0, suppressed=0, reopened=0, confirmed=0, exposed=0, exposure_findings=0)  # fmt: skip
     output = Path(output)
     collected = ReportRows() if report else None
-    with RowWriter(output, fmt, source.header) as writer:
-        for cp, hits in _screened(screener, source.rows, step, workers):
+    with (
+        RowWriter(output, fmt, source.header) as writer,
+        closing(_screened(screener, source.rows, step, workers)) as screened,
+    ):
+        for cp, hits in screened:
             inputs = writer.input_cells(cp.columns)
             for row in _rows_of(cp, source, hits, evidence, threshold, known, counts, collected):
                 writer.write(row, inputs)
