@@ -6,9 +6,10 @@ process, which holds the same parties, makes them `Hit`s again. Blocks come back
 `fork` is not available, or for one block or one worker, blocks are screened in this process.
 
 The pool ends by terminating its workers (SIGTERM) when the caller stops taking blocks, and the workers take
-SIGTERM's default action whatever this process had installed for it: Dagster maps SIGTERM to
-KeyboardInterrupt in a process that has run a job (and only records it during one), and a worker inheriting
-that handler, if busy or stuck, outlived its termination and the pool waited for it for ever.
+SIGTERM's default action whatever this process had installed for it. Dagster maps SIGTERM to
+KeyboardInterrupt in a process that has run a job, and to a handler that only records it during one; a worker
+that inherits either lets a Python handler decide, which never happens while it is stuck in native code, and
+the pool then waits for it for ever (a CI run hung so, in a test process that had run Dagster jobs).
 """
 
 from __future__ import annotations
