@@ -34,13 +34,16 @@ def test_the_pool_ends_when_the_caller_stops_while_a_worker_is_busy():
             killed.append(worker.pid)
             worker.kill()
 
-    # what Dagster installs for SIGTERM while a job runs in this process: it records the signal, no more
-    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    def recording(signum, frame):  # what Dagster installs for SIGTERM while a job runs in this process
+        pass
+
+    previous = signal.signal(signal.SIGTERM, recording)
     watchdog = threading.Timer(PATIENCE, kill_the_workers)
     try:
         watchdog.start()
         blocks = screen_blocks(_ScreenerStuckOnOneBlock(), [["a"], ["stuck"], ["b"]], workers=2)
         assert next(blocks) == [[]]
+        assert signal.getsignal(signal.SIGTERM) is recording  # given back to this process once forked
         started = time.monotonic()
         blocks.close()  # the writer failed, or was interrupted: the stuck worker must go with the pool
         waited = time.monotonic() - started
@@ -49,17 +52,10 @@ def test_the_pool_ends_when_the_caller_stops_while_a_worker_is_busy():
         signal.signal(signal.SIGTERM, previous)
     assert not killed, f"the pool waited for its workers until the test killed them ({PATIENCE} s)"
     assert waited < 5
-    assert signal.getsignal(signal.SIGTERM) is previous  # this process's handler is given back
 
 
 def test_the_workers_screen_every_block_in_order():
     """With no worker stuck, every block comes back, in the order given."""
-
-    class Echo:
-        parties = ()
-
-        def screen(self, queries):
-            return [[] for _ in queries]
-
     sizes = [3, 0, 1, 2]
-    assert [len(hits) for hits in screen_blocks(Echo(), [["q"] * n for n in sizes], workers=2)] == sizes
+    blocks = [["q"] * n for n in sizes]
+    assert [len(hits) for hits in screen_blocks(_ScreenerStuckOnOneBlock(), blocks, workers=2)] == sizes
