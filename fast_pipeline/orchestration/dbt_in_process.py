@@ -126,7 +126,7 @@ def invoke(args: Sequence[str], manifest, callback, environment: Mapping[str, st
 
 def parse(target_path: Path, environment: Mapping[str, str]):
     """`dbt parse` into `target_path` (where a partial parse there is used and renewed): the Manifest."""
-    args = ["parse", *_project_args(DBT_PROJECT_DIR, DBT_PROJECT_DIR, target_path), *QUIET]
+    args = ["parse", *project_args(DBT_PROJECT_DIR, DBT_PROJECT_DIR, target_path), *QUIET]
     result = invoke(args, None, None, environment)
     if not result.success:
         raise RuntimeError(f"dbt parse failed: {result.exception}")
@@ -146,7 +146,7 @@ def release_duckdb() -> None:
         env.close()
 
 
-def _project_args(project_dir: Path, profiles_dir: Path, target_path: Path) -> list[str]:
+def project_args(project_dir: Path, profiles_dir: Path, target_path: Path) -> list[str]:
     return [
         "--project-dir",
         str(project_dir),
@@ -292,7 +292,7 @@ def invocation(
         *cleaned,
         *profile_args,
         *params.selection_args,
-        *_project_args(project_dir, profiles_dir, target_path),
+        *project_args(project_dir, profiles_dir, target_path),
         *QUIET,
     ]
     environment = {"DAGSTER_DBT_CLI": "true"}

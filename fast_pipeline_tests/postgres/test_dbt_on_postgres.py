@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -22,12 +19,11 @@ import sqlalchemy as sa
 from fast_pipeline.core import warehouse
 from fast_pipeline.core.parsing import EditionResult, normalise_edition, parse_edition
 from fast_pipeline.core.source import local_source_file
-from fast_pipeline.orchestration.dbt_assets import MARTS
 from fast_pipeline.release import write_release
 from fast_pipeline.release.package import DUCKDB_FILE
-from fast_pipeline.resolution.tables import resolve_warehouse
-from fast_pipeline.settings import DBT_PROJECT_DIR, Settings
+from fast_pipeline.settings import Settings
 from fast_pipeline.sources.registry import SOURCE_IDS, get_source
+from fast_pipeline_tests.support.dbt import build_warehouse_models
 
 SOURCES = ("br_mte_lista_suja", "us_dhs_uflpa", "us_dol_ilab", "us_dol_eo13126")
 HELD_BACK = ("us_dol_ilab", "2018-app-xml_2019-08-30")  # recorded as gate failed: source_freshness holds it back
@@ -62,33 +58,6 @@ def _editions(shared_sources: Path, cache: Path):
                 gate_reasons=["test: held back to exercise source_freshness"] if held else [],
             )
             yield sid, folder.name, parsed, actions, record.as_row()
-
-
-def _dbt(args: list[str], env: dict, work: Path) -> None:
-    proc = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")),
-            *args,
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(work / "target"),
-            "--log-path",
-            str(work / "logs"),
-        ],
-        env={
-            **os.environ,
-            **{k: v for k, v in env.items() if v is not None},
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-        },
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert proc.returncode == 0, f"dbt {' '.join(args)} failed:\n{proc.stdout[-6000:]}{proc.stderr[-2000:]}"
 
 
 def _plain(value, column: str):
@@ -149,21 +118,19 @@ def _english_collation_database(cluster) -> str:
 
 
 @pytest.fixture(scope="module")
-def both_warehouses(shared_sources, postgres_cluster, tmp_path_factory):
-    """(DuckDB file, PostgreSQL URL, work dir): the same raw tables in both, dbt built over each."""
+def both_warehouses(shared_sources, full_build, postgres_cluster, tmp_path_factory):
+    """(DuckDB file, PostgreSQL URL, work dir): the same raw tables in both, dbt built over each. The editions
+    are parsed through the session's full build's parse cache (keyed by the files' bytes and the parser)."""
     work = tmp_path_factory.mktemp("dbt-both")
     duck, pg = work / "warehouse.duckdb", _english_collation_database(postgres_cluster)
     for target in (duck, pg):
         warehouse.ensure_tables(target, list(SOURCE_IDS))
-    for sid, edition, parsed, actions, row in _editions(shared_sources, work / "parse-cache"):
+    for sid, edition, parsed, actions, row in _editions(shared_sources, full_build[0].cache_dir):
         for target in (duck, pg):
             warehouse.write_edition(target, sid, edition, parsed=parsed, actions=actions, edition_row=row)
 
     for target, name in ((duck, "duckdb"), (pg, "postgres")):
-        env = warehouse.dbt_environment(target)
-        _dbt(["build", "--exclude", MARTS], env, work / name)
-        resolve_warehouse(target)
-        _dbt(["build", "--select", MARTS], env, work / name)
+        build_warehouse_models(target, work / name)
     return duck, pg, work
 
 

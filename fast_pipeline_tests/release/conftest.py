@@ -25,7 +25,9 @@ class Warehouses:
 @pytest.fixture(scope="package")
 def warehouses(tmp_path_factory) -> Warehouses:
     root = tmp_path_factory.mktemp("warehouses")
-    early, full = root / "early.duckdb", root / "full.duckdb"
+    # each named as a data directory's warehouse, so dbt uses the parse `prepare` saved (dbt_in_process.py)
+    early, full = root / "early" / "warehouse.duckdb", root / "full" / "warehouse.duckdb"
+    early.parent.mkdir(), full.parent.mkdir()
     build_warehouse(early, cbp_editions=2, ilab_editions=1)
     build_warehouse(full)
     run_dbt(early, root / "dbt-early")
