@@ -1,8 +1,10 @@
 """The whole pipeline on PostgreSQL: two `fast-pipeline build`s at once, as two hosts would run them (each
 its own data directory, one warehouse and one Dagster storage on the server), from ../shared/sources.
 
-Both finish; the warehouse holds every edition once, as one build leaves it; and each release has the bytes
-of the release the embedded DuckDB build writes (the session's shared build), its DuckDB file aside."""
+Both finish; the warehouse holds every edition once, as one build leaves it; each release has the bytes of
+the release the embedded DuckDB build writes (the session's shared build), its DuckDB file aside; and the
+runs and materializations are in PostgreSQL, readable by any process that opens the instance, with nothing
+in a local SQLite file."""
 
 from __future__ import annotations
 
@@ -15,8 +17,10 @@ from pathlib import Path
 import duckdb
 import pytest
 import sqlalchemy as sa
+from dagster import AssetKey, DagsterInstance, DagsterRunStatus
 
 from fast_pipeline.core import warehouse
+from fast_pipeline.dagster_storage import ENV
 from fast_pipeline.release.package import DUCKDB_FILE
 from fast_pipeline_tests.conftest import SHARED_SOURCES
 
@@ -101,3 +105,37 @@ def test_both_hosts_recorded_their_runs_in_the_one_dagster_storage(two_builds):
         ).scalar()
     assert {status for status, _ in statuses} == {"SUCCESS"}
     assert publishes == len(HOSTS)
+
+
+def test_cli_build_records_its_runs_and_materializations_in_postgres(two_builds, monkeypatch):
+    """Last in this module: it builds host-a once more."""
+    root, warehouse_url, storage_url, _ = two_builds
+    source = "us_dol_eo13126"  # the smallest source: one saved edition
+    with warehouse.session(storage_url, read_only=True) as conn:
+        runs = conn.execute(sa.text("select status from runs")).scalars().all()
+        materialized = (
+            conn.execute(
+                sa.text("select distinct asset_key from event_logs where dagster_event_type = 'ASSET_MATERIALIZATION'")
+            )
+            .scalars()
+            .all()
+        )
+    assert runs and set(runs) == {"SUCCESS"}
+    assert any(source in key for key in materialized), materialized
+
+    # Another process (the UI, a daemon) sees the same history through the same instance configuration.
+    home = root / HOSTS[0] / "dagster"
+    monkeypatch.setenv(ENV, storage_url)
+    with DagsterInstance.from_config(str(home)) as instance:
+        dagster_runs = instance.get_runs()
+        assert len(dagster_runs) == len(runs)
+        assert all(r.status == DagsterRunStatus.SUCCESS for r in dagster_runs)
+        assert {r.tags.get("trigger") for r in dagster_runs} == {"cli-build"}
+        assert instance.get_dynamic_partitions(f"{source}__editions") == ["2014-11"]
+        assert instance.get_latest_materialization_event(AssetKey([source, "acquisition"])) is not None
+
+    # A further build finds nothing new: the history it reads back is the one in PostgreSQL.
+    again = _build(root / HOSTS[0], warehouse_url, storage_url)
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert "nothing changed since release 2026.08.03" in again.stdout, again.stdout
+    assert list(home.rglob("*.db")) == []
