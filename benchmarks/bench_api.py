@@ -34,17 +34,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from common import in_project_venv
+
 REPO = Path(__file__).resolve().parents[1]
 VENV = REPO / ".venv" / "bin"
 BATCH = 100
-
-
-def _in_project_venv() -> None:
-    if Path(sys.prefix).resolve() == (REPO / ".venv").resolve():
-        return
-    if not (VENV / "python").exists():
-        sys.exit(f"bench_api: no virtualenv at {REPO / '.venv'}: run `./dev build` (or ./dev test) once first")
-    os.execv(str(VENV / "python"), [str(VENV / "python"), str(Path(__file__).resolve()), *sys.argv[1:]])
 
 
 def _built_data(data: str | None, work: Path) -> Path:
@@ -344,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1, help="`serve --workers` (default 1)")
     parser.add_argument("--queries", type=int, default=3000, help="distinct queries drawn from the release")
     args = parser.parse_args(argv)
-    _in_project_venv()
+    in_project_venv()
     sys.path.insert(0, str(REPO))
     from fast_pipeline.screening.release_reader import release_path
     from fast_pipeline.settings import Settings

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import os
 import random
 import shutil
@@ -32,30 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-VENV_PYTHON = REPO / ".venv" / "bin" / "python"
-
-
-def _in_project_venv() -> None:
-    """Re-run under the project's virtualenv (as the README's `python benchmarks/...` is typed outside it)."""
-    if Path(sys.prefix).resolve() == (REPO / ".venv").resolve():
-        return
-    if not VENV_PYTHON.exists():
-        sys.exit(f"bench_build: no virtualenv at {REPO / '.venv'}: run `./dev build` (or ./dev test) once first")
-    os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), str(Path(__file__).resolve()), *sys.argv[1:]])
-
-
-def baseline() -> float:
-    """Seconds for a fixed CPU workload (hashing and a pure-Python loop), the unit of every ratio below."""
-    started = time.perf_counter()
-    digest = hashlib.sha256()
-    block = bytes(range(256)) * 4096
-    for _ in range(400):
-        digest.update(block)
-    total = 0
-    for i in range(3_000_000):
-        total += i % 7
-    return time.perf_counter() - started
+from common import REPO, baseline, in_project_venv, ratio_line
 
 
 def timed_build(data_dir: Path, mirror: Path, *args: str, warehouse_url: str | None = None) -> float:
@@ -73,13 +49,9 @@ def timed_build(data_dir: Path, mirror: Path, *args: str, warehouse_url: str | N
     return elapsed
 
 
-def _line(name: str, seconds: float, unit: float, target: str = "") -> str:
-    return f"{name:<34} {seconds:8.2f} s  {seconds / unit:7.1f} x baseline  {target}"
-
-
 def bench_cold_and_noop(mirror: Path, repeat: int, warehouses: list[str]) -> None:
     unit = baseline()
-    print(_line("baseline (fixed CPU workload)", unit, unit))
+    print(ratio_line("baseline (fixed CPU workload)", unit, unit))
     with contextlib.ExitStack() as stack:
         cluster = stack.enter_context(_postgres()) if "postgres" in warehouses else None
         figures = {}
@@ -96,8 +68,8 @@ def bench_cold_and_noop(mirror: Path, repeat: int, warehouses: list[str]) -> Non
                 print(f"{target} run {i + 1}: cold {colds[-1]:.2f} s, no-op {noops[-1]:.2f} s")
             figures[target] = statistics.median(colds), statistics.median(noops)
         for target, (cold, noop) in figures.items():
-            print(_line(f"{target}: cold build (median of {repeat})", cold, unit, "(target <= 15 s)"))
-            print(_line(f"{target}: no-op rebuild (median of {repeat})", noop, unit, "(target <= 1 s)"))
+            print(ratio_line(f"{target}: cold build (median of {repeat})", cold, unit, "(target <= 15 s)"))
+            print(ratio_line(f"{target}: no-op rebuild (median of {repeat})", noop, unit, "(target <= 1 s)"))
 
 
 @contextlib.contextmanager
@@ -142,7 +114,7 @@ def mutated_editions(mirror: Path, source_file: Path, count: int, start: int = 0
 
 def bench_scaling(shared: Path, editions: int) -> None:
     unit = baseline()
-    print(_line("baseline (fixed CPU workload)", unit, unit))
+    print(ratio_line("baseline (fixed CPU workload)", unit, unit))
     source_file = next((shared / SID / SEED_EDITION).iterdir())
     root = Path(tempfile.mkdtemp(prefix="fast-scaling-"))
     try:
@@ -151,21 +123,21 @@ def bench_scaling(shared: Path, editions: int) -> None:
         timed_build(data, mirror)
         mutated_editions(mirror, source_file, 1, start=10)
         eleventh = timed_build(data, mirror)
-        print(_line("adding the 11th edition", eleventh, unit))
+        print(ratio_line("adding the 11th edition", eleventh, unit))
         mutated_editions(mirror, source_file, editions - 11, start=11)
         started = time.perf_counter()
         timed_build(data, mirror, "--no-release")
         print(f"(built editions 12..{editions} without releases in {time.perf_counter() - started:.0f} s)")
         mutated_editions(mirror, source_file, 1, start=editions)
         last = timed_build(data, mirror)
-        print(_line(f"adding the {editions + 1}st edition", last, unit))
+        print(ratio_line(f"adding the {editions + 1}st edition", last, unit))
         print(f"ratio {editions + 1}st / 11th: {last / eleventh:.2f}   (target <= 2)")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
 def main() -> None:
-    _in_project_venv()
+    in_project_venv()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mirror", type=Path, default=REPO.parent / "shared" / "sources")
     parser.add_argument("--repeat", type=int, default=2)

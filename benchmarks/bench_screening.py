@@ -32,19 +32,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import in_project_venv
+
 REPO = Path(__file__).resolve().parents[1]
-VENV_PYTHON = REPO / ".venv" / "bin" / "python"
 LV2_VENV = REPO / "benchmarks" / ".logic-v2"
 LV2_REQUIREMENT = "nomenklatura==4.17.4"
 LV2_THRESHOLD = 0.7
-
-
-def _in_project_venv() -> None:
-    if Path(sys.prefix).resolve() == (REPO / ".venv").resolve():
-        return
-    if not VENV_PYTHON.exists():
-        sys.exit(f"bench_screening: no virtualenv at {REPO / '.venv'}: run `./dev build` (or ./dev test) once first")
-    os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), str(Path(__file__).resolve()), *sys.argv[1:]])
 
 
 def _logic_v2_python() -> Path:
@@ -118,7 +111,7 @@ def _fmt(value: float | None) -> str:
 
 
 def main() -> int:
-    _in_project_venv()
+    in_project_venv()
     sys.path.insert(0, str(REPO))
     from benchmarks.screening_queries import labelled_queries
     from fast_pipeline.screening.engine import DEFAULT_THRESHOLD, Screener
