@@ -8,7 +8,8 @@
   stay on one worker, and so do all the tests of a package that share a package-scoped fixture, so each
   expensive fixture is built once; the longest groups run first (LONGEST_FIRST). The builds of the saved editions that several
   modules read are made once per session for all workers (support/shared_build.py).
-- `slow` marks the tests that build the whole pipeline or run dbt; `./dev test --quick` leaves them out.
+- `slow` marks the tests that build the whole pipeline or run dbt; `./dev test --quick` leaves them out, without
+  importing their modules (pytest_ignore_collect).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def examples(n: int) -> int:
 SLOW = (
     "test_build_end_to_end.py",
     "faults/",
+    "orchestration/test_dbt_in_process.py",
     "orchestration/test_quarantine.py",
     "orchestration/test_ui_after_cli_build.py",
     "orchestration/test_each_edition.py",
@@ -97,6 +99,18 @@ def pytest_xdist_make_scheduler(config, log):
 
         return GroupScheduling(config, log)
     return None
+
+
+def pytest_ignore_collect(collection_path, config):
+    """`./dev test --quick` (`-m "not slow"`) does not import the slow modules at all: several import dbt
+    or Dagster, seconds in every worker, for tests it would deselect."""
+    if config.getoption("markexpr") != "not slow":
+        return None
+    path, root = Path(collection_path).resolve(), Path(__file__).parent
+    if not path.is_relative_to(root):
+        return None
+    rel = path.relative_to(root).as_posix()
+    return True if rel.startswith(SLOW) or f"{rel}/".startswith(SLOW) else None
 
 
 def pytest_collection_modifyitems(config, items):
