@@ -56,10 +56,15 @@ def test_persistent_500_gives_up_after_bounded_attempts(loopback, fast_http, tmp
     assert loopback.routes.hits["/f.pdf"] == 3
 
 
-def test_timeout(loopback, fast_http, tmp_path):
+def test_timeout(loopback, tmp_path):
+    """A server that does not answer within the read timeout: tried again, then a clear error."""
+    from fast_pipeline.core.http import HttpClient, HttpSettings
+
+    client = HttpClient(HttpSettings(connect_timeout=2, read_timeout=0.5, retries=2, backoff=0.05))
     loopback.routes.set("/slow.csv", Reply(200, b"a;b", delay=3))
     with pytest.raises(AcquisitionError, match="timed out"):
-        fast_http.download(loopback.url("/slow.csv"), tmp_path, source_id="s", file_name="slow.csv")
+        client.download(loopback.url("/slow.csv"), tmp_path, source_id="s", file_name="slow.csv")
+    assert loopback.routes.hits["/slow.csv"] == 3
 
 
 def test_connection_refused(fast_http, tmp_path):
