@@ -11,6 +11,10 @@ the same invocation runs through dbt's programmatic entry point (`dbtRunner`):
 - dbt's events reach a callback as the messages the subprocess would have printed, at the level it would
   have printed them, and go through dagster-dbt's own DbtCliInvocation: the same selection from the Dagster
   context, the same materializations and asset checks, the same error reporting;
+- dbt builds a message for every event it fires, about 2,800 in a publish, most of them debug-level (each
+  SQL statement, each connection opened, reused, closed). With no log written (`--log-level none`, no log
+  file) and callbacks that read info and above, nothing reads those: they are dropped before they are built
+  (_UnreadDebugEventsDropped), which was about a tenth of a publish;
 - dbt-duckdb keeps its database open in a class attribute after an invocation; it is closed, so that the
   DuckDB file is free for the release's readers and for other processes as soon as dbt is done.
 """
@@ -111,12 +115,36 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
+def _drop_unread_debug_events() -> None:
+    """Install, once per process, dbt's event manager that drops debug events nothing reads."""
+    from dbt_common.events import event_manager_client
+    from dbt_common.events.base_types import EventLevel
+    from dbt_common.events.event_manager import EventManager
+
+    class _UnreadDebugEventsDropped(EventManager):
+        """dbt's event manager, except that a debug-level event is not built while no logger is set up
+        (a logger may write debug lines; `invoke`'s callbacks read info and above)."""
+
+        def fire_event(self, e, level=None, node=None, force_warn_or_error_handling=False) -> None:
+            if not self.loggers and not force_warn_or_error_handling and (level or e.level_tag()) == EventLevel.DEBUG:
+                return
+            super().fire_event(e, level=level, node=node, force_warn_or_error_handling=force_warn_or_error_handling)
+
+    current = event_manager_client.get_event_manager()
+    if type(current) is EventManager:
+        replacement = _UnreadDebugEventsDropped()
+        replacement.loggers, replacement.callbacks = current.loggers, current.callbacks
+        event_manager_client.ctx_set_event_manager(replacement)
+
+
 def invoke(args: Sequence[str], manifest, callback, environment: Mapping[str, str]):
     """One dbtRunner invocation with `environment` set, releasing dbt-duckdb's database afterwards. Every
-    dbt run of the project goes through here (the parse `prepare` makes too)."""
+    dbt run of the project goes through here (the parse `prepare` makes too). `callback` receives dbt's
+    events of level info and above."""
     from dbt.cli.main import dbtRunner
 
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+    _drop_unread_debug_events()
     with _environment(environment):
         try:
             return dbtRunner(manifest=manifest, callbacks=[callback] if callback else []).invoke(list(args))

@@ -152,3 +152,28 @@ def test_a_manifest_saved_after_use_still_resolves_refs(fresh_process, tmp_path)
     assert loaded.ref_lookup.find(model.name, None, None, loaded).unique_id == model.unique_id
     assert loaded.source_lookup.find(next(iter(loaded.sources.values())).search_name, None, loaded)
     assert sorted(loaded.nodes) == sorted(manifest.nodes) and loaded.fixtures == manifest.fixtures
+
+
+def test_debug_events_are_dropped_before_they_are_built_and_the_rest_arrive(fresh_process, tmp_path):
+    """No logger reads them (`--log-level none`, no log file): dbt's thousands of debug events in a publish
+    are not built; the info and warning events the Dagster step reads still reach its callback."""
+    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
+    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "data" / "warehouse.duckdb"))
+    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
+    args = dbt_in_process.project_args(DBT_PROJECT_DIR, DBT_PROJECT_DIR, tmp_path / "work")
+
+    def ls(selection: str) -> list[tuple[str, str, str]]:
+        received = []
+        result = dbt_in_process.invoke(
+            ["ls", "--select", selection, *args, *dbt_in_process.QUIET],
+            manifest,
+            lambda msg: received.append((msg.info.level, msg.info.name, msg.info.msg)),
+            {},
+        )
+        assert result.success, result.exception
+        assert {level for level, _, _ in received} <= {"info", "warn", "error"}, received
+        return received
+
+    listed = ls("adverse_actions")
+    assert ("info", "PrintEvent", "fast_pipeline.marts.adverse_actions") in listed, listed
+    assert any(name == "NoNodesForSelectionCriteria" for level, name, _ in ls("no_such_model") if level == "warn")
