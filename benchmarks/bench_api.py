@@ -34,9 +34,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from common import in_project_venv
+from common import REPO, in_project_venv
 
-REPO = Path(__file__).resolve().parents[1]
 VENV = REPO / ".venv" / "bin"
 BATCH = 100
 

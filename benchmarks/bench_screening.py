@@ -32,9 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import in_project_venv
+from common import REPO, in_project_venv
 
-REPO = Path(__file__).resolve().parents[1]
 LV2_VENV = REPO / "benchmarks" / ".logic-v2"
 LV2_REQUIREMENT = "nomenklatura==4.17.4"
 LV2_THRESHOLD = 0.7
