@@ -177,3 +177,28 @@ def test_debug_events_are_dropped_before_they_are_built_and_the_rest_arrive(fres
     listed = ls("adverse_actions")
     assert ("info", "PrintEvent", "fast_pipeline.marts.adverse_actions") in listed, listed
     assert any(name == "NoNodesForSelectionCriteria" for level, name, _ in ls("no_such_model") if level == "warn")
+
+
+def test_agate_date_types_share_their_locale_constants_and_still_parse(fresh_process, tmp_path):
+    """dbt makes agate types for every result it fetches; each Date and DateTime used to build its own
+    parsedatetime Constants (ICU set-up). After an invocation they share one per locale, and parse as before."""
+    import agate
+    import parsedatetime
+    from dbt_common.clients import agate_helper
+
+    fresh_process.setattr(parsedatetime, "Constants", parsedatetime.Constants)  # restored after the test
+    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
+    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "data" / "warehouse.duckdb"))
+    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
+    args = dbt_in_process.project_args(DBT_PROJECT_DIR, DBT_PROJECT_DIR, tmp_path / "work")
+    result = dbt_in_process.invoke(["ls", *args, *dbt_in_process.QUIET], manifest, None, {})
+    assert result.success, result.exception
+
+    first, second = agate_helper.build_type_tester(["s"]), agate_helper.build_type_tester(())
+    dates = [t for tester in (first, second) for t in tester._possible_types if hasattr(t, "_constants")]
+    assert len(dates) == 6 and len({id(t._constants) for t in dates}) == 1  # Date, DateTime, ISODateTime, twice
+    table = agate.Table([["2024-02-29", "2024-02-29 13:05:00", "x"]], ["d", "t", "s"], column_types=first)
+    assert [type(c).__name__ for c in table.column_types] == ["Date", "DateTime", "Text"]
+    assert str(table.rows[0]["d"]) == "2024-02-29" and str(table.rows[0]["t"]) == "2024-02-29 13:05:00"
+    # other arguments still make their own
+    assert parsedatetime.Constants(usePyICU=False) is not parsedatetime.Constants(usePyICU=False)
