@@ -202,3 +202,31 @@ def test_agate_date_types_share_their_locale_constants_and_still_parse(fresh_pro
     assert str(table.rows[0]["d"]) == "2024-02-29" and str(table.rows[0]["t"]) == "2024-02-29 13:05:00"
     # other arguments still make their own
     assert parsedatetime.Constants(usePyICU=False) is not parsedatetime.Constants(usePyICU=False)
+
+
+def test_dbt_templates_are_compiled_once_and_render_each_context(fresh_process, tmp_path):
+    """dbt compiled every template again at every render (each test node's SQL, each macro); after an
+    invocation a source compiled in one dbt environment is not compiled again in another alike, renders
+    what each context gives, and a syntax error is still raised every time."""
+    import jinja2
+    from dbt_common.clients import jinja as dbt_jinja
+
+    fresh_process.setattr(dbt_jinja.MacroFuzzEnvironment, "compile", dbt_jinja.MacroFuzzEnvironment.compile)
+    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
+    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "data" / "warehouse.duckdb"))
+    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
+    args = dbt_in_process.project_args(DBT_PROJECT_DIR, DBT_PROJECT_DIR, tmp_path / "work")
+    assert dbt_in_process.invoke(["ls", *args, *dbt_in_process.QUIET], manifest, None, {}).success
+
+    source = "select {{ columns | join(', ') }} from {{ table }}"
+    one, other = dbt_jinja.get_environment(), dbt_jinja.get_environment()
+    assert one is not other and one.compile(source) is other.compile(source)
+    assert dbt_jinja.get_environment(native=True).compile(source) is not one.compile(source)  # other filters
+    for context, rendered in [
+        ({"columns": ["a", "b"], "table": "t"}, "select a, b from t"),
+        ({"columns": ["c"], "table": "u"}, "select c from u"),
+    ]:
+        assert dbt_jinja.render_template(dbt_jinja.get_template(source, context), context) == rendered
+    for _ in range(2):
+        with pytest.raises(jinja2.TemplateSyntaxError):
+            one.compile("{{ unclosed ")
