@@ -11,10 +11,13 @@ the same invocation runs through dbt's programmatic entry point (`dbtRunner`):
 - dbt's events reach a callback as the messages the subprocess would have printed, at the level it would
   have printed them, and go through dagster-dbt's own DbtCliInvocation: the same selection from the Dagster
   context, the same materializations and asset checks, the same error reporting;
-- dbt builds a message for every event it fires, about 2,800 in a publish, most of them debug-level (each
-  SQL statement, each connection opened, reused, closed). With no log written (`--log-level none`, no log
-  file) and callbacks that read info and above, nothing reads those: they are dropped before they are built
-  (_UnreadDebugEventsDropped): about 4 % of a publish, measured;
+- dbt builds two protobuf messages for every event, about 2,800 in a publish, most of them debug-level
+  (each SQL statement, each connection opened, reused, closed): one when the event is made, one when it is
+  fired. With no log written (`--log-level none`, no log file) and callbacks that read info and above,
+  nothing reads those: a debug event is dropped unfired, and its message is built only if something reads
+  it (_drop_unread_debug_events): about a tenth of a publish, measured;
+- dbt compiles every Jinja template again each time it renders one, and agate sets up ICU for every date
+  type dbt makes: both are done once per process (_reuse_compiled_templates, _share_date_parser_constants);
 - dbt-duckdb keeps its database open in a class attribute after an invocation; it is closed, so that the
   DuckDB file is free for the release's readers and for other processes as soon as dbt is done.
 """
@@ -117,9 +120,16 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
 
 
 def _drop_unread_debug_events() -> None:
-    """Install, once per process, dbt's event manager that drops debug events nothing reads."""
+    """Install, once per process, dbt's event manager that drops debug events nothing reads, and make a
+    debug event's protobuf message wait until something reads it.
+
+    dbt builds an event's message (protobuf, from the keyword arguments, by `ParseDict`) when the event is
+    constructed, before it is fired: for each SQL statement, each connection opened, reused, closed. Most
+    of those are debug events, which the manager below drops unread; building their messages was about 5 %
+    of the time of a publish. A debug event now keeps its arguments and builds its message the first time
+    anything asks for it (a logger, a callback, an attribute): exactly what it built before, later."""
     from dbt_common.events import event_manager_client
-    from dbt_common.events.base_types import EventLevel
+    from dbt_common.events.base_types import BaseEvent, DebugLevel, EventLevel
     from dbt_common.events.event_manager import EventManager
 
     class _UnreadDebugEventsDropped(EventManager):
@@ -136,6 +146,37 @@ def _drop_unread_debug_events() -> None:
         replacement = _UnreadDebugEventsDropped()
         replacement.loggers, replacement.callbacks = current.loggers, current.callbacks
         event_manager_client.ctx_set_event_manager(replacement)
+    if DebugLevel.__dict__.get("__init__") is not _keep_arguments:
+        DebugLevel.__init__ = _keep_arguments
+        DebugLevel.__getattr__ = _built_on_first_read
+        DebugLevel.__setattr__ = _built_before_written
+        DebugLevel.build_message = BaseEvent.__init__
+
+
+def _keep_arguments(self, *args, **kwargs) -> None:
+    object.__setattr__(self, "_arguments", (args, kwargs))
+
+
+def _build_if_unbuilt(self) -> None:
+    arguments = self.__dict__.pop("_arguments", None)
+    if arguments is not None:
+        self.build_message(*arguments[0], **arguments[1])
+
+
+def _built_on_first_read(self, key):
+    """Attribute lookup on a debug event (dbt's own reads fields of its message): its message, built now."""
+    _build_if_unbuilt(self)
+    if key == "pb_msg":
+        return object.__getattribute__(self, "pb_msg")
+    return getattr(object.__getattribute__(self, "pb_msg"), key)
+
+
+def _built_before_written(self, key, value) -> None:
+    if key == "pb_msg":
+        object.__setattr__(self, key, value)
+    else:
+        _build_if_unbuilt(self)
+        setattr(object.__getattribute__(self, "pb_msg"), key, value)
 
 
 def _share_date_parser_constants() -> None:

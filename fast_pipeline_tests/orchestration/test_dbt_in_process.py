@@ -230,3 +230,41 @@ def test_dbt_templates_are_compiled_once_and_render_each_context(fresh_process, 
     for _ in range(2):
         with pytest.raises(jinja2.TemplateSyntaxError):
             one.compile("{{ unclosed ")
+
+
+def test_a_debug_event_builds_its_message_only_when_read(fresh_process, tmp_path):
+    """dbt built each event's protobuf message when it made the event, though the debug ones are dropped
+    unread; after an invocation a debug event keeps its arguments until something reads it, then reads,
+    writes and serialises as before. Other levels are built at once, as before."""
+    from dbt.adapters.events.types import SQLQuery
+    from dbt_common.events.base_types import BaseEvent, DebugLevel
+    from dbt_common.events.functions import msg_to_dict
+    from dbt_common.events.types import Note
+
+    for name in ("__init__", "__getattr__", "__setattr__"):  # as dbt has them, for this test and after
+        fresh_process.setattr(DebugLevel, name, getattr(BaseEvent, name), raising=False)
+    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
+    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "data" / "warehouse.duckdb"))
+    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
+    args = dbt_in_process.project_args(DBT_PROJECT_DIR, DBT_PROJECT_DIR, tmp_path / "work")
+    assert dbt_in_process.invoke(["ls", *args, *dbt_in_process.QUIET], manifest, None, {}).success
+
+    event = SQLQuery(conn_name="master", sql="select 1", node_info={})
+    assert "pb_msg" not in event.__dict__
+    assert event.message() == "On master: select 1" and "pb_msg" in event.__dict__
+    event.sql = "select 2"
+    assert event.to_dict()["sql"] == "select 2"
+    written = SQLQuery(conn_name="master", sql="select 3", node_info={})
+    written.conn_name = "model.x"  # a write before any read builds the message first
+    assert written.message() == "On model.x: select 3"
+    assert msg_to_dict(_message_for_a_logger(SQLQuery(conn_name="c", sql="select 4")))["data"]["sql"] == "select 4"
+    assert "pb_msg" in Note(msg="info and above: built when made").__dict__
+    with pytest.raises(Exception, match="Unable to parse"):  # a malformed one still fails, when read
+        SQLQuery(conn_name="master", sql="x", no_such_field=1).message()
+
+
+def _message_for_a_logger(event):
+    """The message a logger would get for `event`."""
+    from dbt_common.events.base_types import msg_from_base_event
+
+    return msg_from_base_event(event)
