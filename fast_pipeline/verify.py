@@ -6,7 +6,8 @@ mirror holds the same bytes (same sha256): the damaged copy is moved to `archive
 deleted. A release is never repaired (it is immutable and its files are its own evidence): it is reported.
 
 `build` runs `damaged_inputs` on what it is about to process and on every source's last published
-edition, and publishes nothing while one of them is damaged.
+edition, and publishes nothing while one of them is damaged. That check runs in every build, the no-op
+one too, so this module loads the release code (pandas, pyarrow: half a second) only to verify releases.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fast_pipeline.core.archive import Archive, ManifestRow, file_sha256
-from fast_pipeline.release.checks import release_damage
-from fast_pipeline.release.writer import list_releases
 from fast_pipeline.settings import Settings
 
 
@@ -76,6 +75,9 @@ def _restore(archive: Archive, row: ManifestRow, source: Path) -> None:
 
 
 def run_verify(settings: Settings, echo=print) -> VerifyReport:
+    from fast_pipeline.release.checks import release_damage
+    from fast_pipeline.release.writer import list_releases
+
     report = VerifyReport()
     archive = Archive(settings.archive_dir)
     rows = archive.rows()

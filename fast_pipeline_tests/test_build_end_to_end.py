@@ -3,7 +3,11 @@ and a build with no network at all."""
 
 from __future__ import annotations
 
+import json
+import os
 import socket
+import subprocess
+import sys
 
 import duckdb
 import pytest
@@ -69,6 +73,31 @@ def test_no_op_rebuild_reparses_nothing_and_writes_nothing(built):
     assert tree_digest(settings.archive_dir) == before_archive
     assert tree_digest(settings.releases_dir) == before_releases
     assert any("nothing changed" in line for line in lines)
+
+
+# a no-op `fast-pipeline build` in a fresh interpreter: its exit code and what it imported
+NO_OP_BUILD = """
+import json, sys
+from fast_pipeline import cli
+code = cli.main(["build"])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def test_a_no_op_rebuild_loads_no_dataframe_or_orchestration_library(built):
+    """The no-op rebuild (issue 15: under a second) needs the archive and raw.editions, nothing that parses,
+    orchestrates or writes releases. Its check of the last published inputs used to import the release
+    writer, and with it pandas and pyarrow: half a second of a 1.4 s no-op."""
+    settings, first, _ = built
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FAST_", "DAGSTER_HOME"))}
+    env |= {"FAST_DATA_DIR": str(settings.data_dir), "FAST_SOURCE_MIRROR": str(SHARED_SOURCES)}
+    run = subprocess.run([sys.executable, "-c", NO_OP_BUILD], env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout.splitlines()[-1])
+    assert out["code"] == 0 and f"nothing changed since release {first.release}" in run.stdout, run.stdout
+    loaded = {m.partition(".")[0] for m in out["modules"]}
+    heavy = {"pandas", "pyarrow", "pandera", "dagster", "dbt", "pdfplumber", "openpyxl", "bs4", "requests"}
+    assert loaded.isdisjoint(heavy), sorted(loaded & heavy)
 
 
 def test_build_without_network_or_mirror_fails_per_source_and_keeps_everything(built, monkeypatch):
