@@ -133,8 +133,9 @@ def _drop_unread_debug_events() -> None:
     from dbt_common.events.event_manager import EventManager
 
     class _UnreadDebugEventsDropped(EventManager):
-        """dbt's event manager, except that a debug-level event is not built while no logger is set up
-        (a logger may write debug lines; `invoke`'s callbacks read info and above)."""
+        """dbt's event manager, except that a debug-level event is not fired (its message not built)
+        while no logger is set up (a logger may write debug lines; `invoke`'s callbacks read info and
+        above)."""
 
         def fire_event(self, e, level=None, node=None, force_warn_or_error_handling=False) -> None:
             if not self.loggers and not force_warn_or_error_handling and (level or e.level_tag()) == EventLevel.DEBUG:
@@ -212,13 +213,12 @@ def _reuse_compiled_templates() -> None:
     """Compile each of dbt's Jinja templates once per process.
 
     dbt compiles a template from its source every time it renders one: each node's SQL, each macro, each
-    rendered config value, in every invocation. The 101 tests of a publish have a handful of distinct
-    sources between them (`{{ test_not_null(**_dbt_generic_test_kwargs) }}`, ...), and every later publish
-    in a process (`build --each-edition`, the tests) renders the same templates again; compiling was about a
-    sixth of dbt's time. Jinja's compiled code is a function of the source and of the environment's
-    configuration only (its class, extensions, filters, tests, lexer, finalizer and flags); the context
-    comes in at render time. Compiled code is kept by both, for string sources; a syntax error is raised
-    each time, as before."""
+    rendered config value, in every invocation: 418 compiles of 266 sources, 1.3 s of a publish, measured.
+    The 101 tests share a few sources (`{{ test_not_null(**_dbt_generic_test_kwargs) }}` serves 50), and
+    every later publish in a process (`build --each-edition`, the tests) renders the same templates again.
+    Jinja's compiled code is a function of the source and of the environment's configuration only (its
+    class, extensions, filters, tests, lexer, finalizer and flags); the context comes in at render time.
+    Compiled code is kept under both, for string sources; a syntax error is raised each time, as before."""
     from dbt_common.clients.jinja import MacroFuzzEnvironment
 
     if getattr(MacroFuzzEnvironment.compile, "reuses_compiled_code", False):
