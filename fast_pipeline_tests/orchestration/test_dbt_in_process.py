@@ -268,3 +268,34 @@ def _message_for_a_logger(event):
     from dbt_common.events.base_types import msg_from_base_event
 
     return msg_from_base_event(event)
+
+
+def test_a_behavior_flag_source_is_found_without_reading_the_stack_source(fresh_process, tmp_path):
+    """dbt named the module that declared each adapter behavior flag through inspect.stack(), reading a
+    source line for every frame, at every invocation; after an invocation the same module is named
+    without reading any source."""
+    import linecache
+
+    from dbt_common.behavior_flags import Behavior, BehaviorFlagRendered
+
+    fresh_process.setattr(BehaviorFlagRendered, "_default_source", BehaviorFlagRendered.__dict__["_default_source"])
+    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
+    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "data" / "warehouse.duckdb"))
+    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
+    args = dbt_in_process.project_args(DBT_PROJECT_DIR, DBT_PROJECT_DIR, tmp_path / "work")
+    assert dbt_in_process.invoke(["ls", *args, *dbt_in_process.QUIET], manifest, None, {}).success
+
+    read = []
+    fresh_process.setattr(linecache, "getlines", lambda *a, **k: read.append(a) or [])
+    flags = [
+        {"name": "declared_here", "default": False, "description": "a flag this module declares"},
+        {"name": "sourced", "default": True, "description": "a flag naming its source", "source": "dbt-x"},
+    ]
+    behavior = Behavior(flags, {"sourced": False})
+    assert read == []
+    declared, sourced = behavior.declared_here, behavior.sourced
+    assert (
+        declared._behavior_change_event.flag_source == __name__
+        and sourced._behavior_change_event.flag_source == "dbt-x"
+    )
+    assert not declared.setting and not sourced.setting  # the default, and the user's override
