@@ -187,12 +187,7 @@ def test_agate_date_types_share_their_locale_constants_and_still_parse(fresh_pro
     from dbt_common.clients import agate_helper
 
     fresh_process.setattr(parsedatetime, "Constants", parsedatetime.Constants)  # restored after the test
-    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
-    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "data" / "warehouse.duckdb"))
-    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
-    args = dbt_in_process.project_args(DBT_PROJECT_DIR, DBT_PROJECT_DIR, tmp_path / "work")
-    result = dbt_in_process.invoke(["ls", *args, *dbt_in_process.QUIET], manifest, None, {})
-    assert result.success, result.exception
+    _invoke_once(fresh_process, tmp_path)
 
     first, second = agate_helper.build_type_tester(["s"]), agate_helper.build_type_tester(())
     dates = [t for tester in (first, second) for t in tester._possible_types if hasattr(t, "_constants")]
@@ -212,11 +207,7 @@ def test_dbt_templates_are_compiled_once_and_render_each_context(fresh_process, 
     from dbt_common.clients import jinja as dbt_jinja
 
     fresh_process.setattr(dbt_jinja.MacroFuzzEnvironment, "compile", dbt_jinja.MacroFuzzEnvironment.compile)
-    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
-    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "data" / "warehouse.duckdb"))
-    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
-    args = dbt_in_process.project_args(DBT_PROJECT_DIR, DBT_PROJECT_DIR, tmp_path / "work")
-    assert dbt_in_process.invoke(["ls", *args, *dbt_in_process.QUIET], manifest, None, {}).success
+    _invoke_once(fresh_process, tmp_path)
 
     source = "select {{ columns | join(', ') }} from {{ table }}"
     one, other = dbt_jinja.get_environment(), dbt_jinja.get_environment()
@@ -243,11 +234,7 @@ def test_a_debug_event_builds_its_message_only_when_read(fresh_process, tmp_path
 
     for name in ("__init__", "__getattr__", "__setattr__"):  # as dbt has them, for this test and after
         fresh_process.setattr(DebugLevel, name, getattr(BaseEvent, name), raising=False)
-    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
-    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "data" / "warehouse.duckdb"))
-    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
-    args = dbt_in_process.project_args(DBT_PROJECT_DIR, DBT_PROJECT_DIR, tmp_path / "work")
-    assert dbt_in_process.invoke(["ls", *args, *dbt_in_process.QUIET], manifest, None, {}).success
+    _invoke_once(fresh_process, tmp_path)
 
     event = SQLQuery(conn_name="master", sql="select 1", node_info={})
     assert "pb_msg" not in event.__dict__
@@ -279,11 +266,7 @@ def test_a_behavior_flag_source_is_found_without_reading_the_stack_source(fresh_
     from dbt_common.behavior_flags import Behavior, BehaviorFlagRendered
 
     fresh_process.setattr(BehaviorFlagRendered, "_default_source", BehaviorFlagRendered.__dict__["_default_source"])
-    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
-    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "data" / "warehouse.duckdb"))
-    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
-    args = dbt_in_process.project_args(DBT_PROJECT_DIR, DBT_PROJECT_DIR, tmp_path / "work")
-    assert dbt_in_process.invoke(["ls", *args, *dbt_in_process.QUIET], manifest, None, {}).success
+    _invoke_once(fresh_process, tmp_path)
 
     read = []
     fresh_process.setattr(linecache, "getlines", lambda *a, **k: read.append(a) or [])
@@ -299,3 +282,14 @@ def test_a_behavior_flag_source_is_found_without_reading_the_stack_source(fresh_
         and sourced._behavior_change_event.flag_source == "dbt-x"
     )
     assert not declared.setting and not sourced.setting  # the default, and the user's override
+
+
+def _invoke_once(fresh_process, tmp_path) -> None:
+    """One dbt invocation in this process (`dbt ls` over the prepared parse): it installs the adjustments
+    that `invoke` makes once per process."""
+    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
+    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "data" / "warehouse.duckdb"))
+    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
+    args = dbt_in_process.project_args(DBT_PROJECT_DIR, DBT_PROJECT_DIR, tmp_path / "work")
+    result = dbt_in_process.invoke(["ls", *args, *dbt_in_process.QUIET], manifest, None, {})
+    assert result.success, result.exception
