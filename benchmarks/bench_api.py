@@ -34,9 +34,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from common import REPO, in_project_venv
+from common import REPO, VENV_BIN, in_project_venv
 
-VENV = REPO / ".venv" / "bin"
 BATCH = 100
 
 
@@ -46,7 +45,7 @@ def _built_data(data: str | None, work: Path) -> Path:
     built = work / "built"
     env = {**os.environ, "FAST_DATA_DIR": str(built), "FAST_SOURCE_MIRROR": str(REPO.parent / "shared" / "sources")}
     print(f"building a release into {built} (no --data given)", file=sys.stderr)
-    subprocess.run([str(VENV / "fast-pipeline"), "build"], env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([str(VENV_BIN / "fast-pipeline"), "build"], env=env, check=True, stdout=subprocess.DEVNULL)
     return built
 
 
@@ -103,7 +102,7 @@ class Server:
         (self.data / "releases").mkdir(parents=True)
         os.symlink(built_release, self.data / "releases" / built_release.name)
         env = {**os.environ, "FAST_DATA_DIR": str(self.data), "FAST_DUCKDB_PATH": str(self.data / "warehouse.duckdb")}
-        cmd = [str(VENV / "fast-pipeline"), "serve", "--port", str(self.port), "--poll", "0.5"]
+        cmd = [str(VENV_BIN / "fast-pipeline"), "serve", "--port", str(self.port), "--poll", "0.5"]
         if workers > 1:
             cmd += ["--workers", str(workers)]
         self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)

@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import REPO, baseline, in_project_venv, ratio_line
+from common import REPO, VENV_BIN, baseline, in_project_venv, ratio_line
 
 
 def timed_build(data_dir: Path, mirror: Path, *args: str, warehouse_url: str | None = None) -> float:
@@ -40,7 +40,7 @@ def timed_build(data_dir: Path, mirror: Path, *args: str, warehouse_url: str | N
         env.pop(name, None)
     if warehouse_url:
         env["FAST_WAREHOUSE_URL"] = warehouse_url
-    exe = REPO / ".venv" / "bin" / "fast-pipeline"
+    exe = VENV_BIN / "fast-pipeline"
     started = time.perf_counter()
     proc = subprocess.run([str(exe), "build", *args], env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started

@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import REPO, in_project_venv
+from common import REPO, VENV_BIN, in_project_venv
 
 LV2_VENV = REPO / "benchmarks" / ".logic-v2"
 LV2_REQUIREMENT = "nomenklatura==4.17.4"
@@ -44,7 +44,7 @@ def _logic_v2_python() -> Path:
     if not python.exists():
         print(f"setting up {LV2_VENV} with {LV2_REQUIREMENT} (first run only)", file=sys.stderr)
         subprocess.run([sys.executable, "-m", "venv", str(LV2_VENV)], check=True)
-        uv = REPO / ".venv" / "bin" / "uv"
+        uv = VENV_BIN / "uv"
         cmd = (
             [str(uv), "pip", "install", "--python", str(python)]
             if uv.exists()
@@ -176,7 +176,7 @@ def main() -> int:
                 q = rng.choice(queries)
                 w.writerow([f"r{n}", q.name or "", q.tax_id.value if q.tax_id else "", q.country or ""])
         env = {**os.environ, "FAST_DATA_DIR": str(settings.data_dir), "FAST_DUCKDB_PATH": str(Path(tmp) / "d.duckdb")}
-        cmd = [str(REPO / ".venv" / "bin" / "fast-pipeline"), "screen", str(big), "-o", str(Path(tmp) / "out.csv"),
+        cmd = [str(VENV_BIN / "fast-pipeline"), "screen", str(big), "-o", str(Path(tmp) / "out.csv"),
                "--no-report", "--release", release.version]  # fmt: skip
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()

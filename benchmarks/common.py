@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-VENV_PYTHON = REPO / ".venv" / "bin" / "python"
+VENV_BIN = REPO / ".venv" / "bin"  # the project's console scripts and Python
+VENV_PYTHON = VENV_BIN / "python"
 
 
 def in_project_venv() -> None:
