@@ -149,7 +149,9 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
 
 def validate_actions(frame: pd.DataFrame) -> pd.DataFrame:
     """Validate against the canonical schema, collecting every failure (lazy) before raising."""
-    return canonical_schema().validate(frame, lazy=True)
+    from fast_pipeline.core.schema_validation import validate
+
+    return validate(canonical_schema(), frame)
 
 
 def to_json_list(items) -> str:

@@ -19,6 +19,7 @@ import pandera.errors
 from fast_pipeline.core.canonical import conform, validate_actions
 from fast_pipeline.core.content_check import check_content
 from fast_pipeline.core.errors import ContentCheckError, ParseError, PipelineError, ValidationError
+from fast_pipeline.core.schema_validation import validate
 from fast_pipeline.core.source import Source, SourceFile
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ def describe_schema_errors(exc: pandera.errors.SchemaErrors, limit: int = 10) ->
 def parsed_schema_failures(source: Source, frame: pd.DataFrame) -> str | None:
     """None when the parsed table satisfies the source's Pandera schema, else what broke where."""
     try:
-        source.parsed_schema.validate(frame, lazy=True)
+        validate(source.parsed_schema, frame)
     except pandera.errors.SchemaErrors as exc:
         return describe_schema_errors(exc)
     return None
