@@ -20,6 +20,8 @@ the same invocation runs through dbt's programmatic entry point (`dbtRunner`):
   type dbt makes: both are done once per process (_reuse_compiled_templates, _share_date_parser_constants);
   the module that declared a behavior flag is found without reading the stack's source
   (_name_flag_sources_without_reading_source);
+- the JSON schemas dbt checks its configuration against are built once, not in every process: they are
+  saved beside the manifest (_reuse_config_schemas);
 - dbt-duckdb keeps its database open in a class attribute after an invocation; it is closed, so that the
   DuckDB file is free for the release's readers and for other processes as soon as dbt is done.
 """
@@ -287,6 +289,71 @@ def _name_flag_sources_without_reading_source() -> None:
     rendered._default_source = staticmethod(default_source)
 
 
+CONFIG_SCHEMAS = DBT_PROJECT_DIR / "target" / "config_schemas.json"  # see _reuse_config_schemas
+# The distributions whose classes dbt validates its configuration with (the adapters' credentials among them).
+SCHEMA_DISTRIBUTIONS = ("dbt-core", "dbt-common", "dbt-adapters", "dbt-duckdb", "dbt-postgres", "mashumaro")
+
+
+def _reuse_config_schemas() -> None:
+    """Keep the JSON schemas dbt validates its configuration with in `path`, for the next process.
+
+    Every invocation checks the project, the profile's credentials, the packages and the flags against the
+    JSON schema of their classes, which mashumaro builds from the class definitions the first time in each
+    process: about 0.8 s, most of dbt's own (non-SQL) time in a publish. A schema is a function of those
+    definitions alone, so those built are saved by class, with the versions of the distributions that define
+    them (and of mashumaro); a process whose versions differ builds its own, as before. `prepare` leaves
+    them beside the manifest."""
+    from dbt_common.dataclass_schema import dbtClassMixin
+
+    if getattr(dbtClassMixin.json_schema, "saved_between_processes", False):
+        return
+    build = dbtClassMixin.json_schema.__func__  # dbt's builder, cached per class for the process
+    path, versions = CONFIG_SCHEMAS, _schema_versions()
+    saved = _load_config_schemas(path, versions)
+
+    def json_schema(cls):
+        key = f"{cls.__module__}.{cls.__qualname__}"
+        schema = saved.get(key)
+        if schema is None:
+            schema = saved[key] = build(cls)
+            with contextlib.suppress(OSError, TypeError):  # read-only (installed), or not JSON: built again
+                _write_whole(path, orjson.dumps({"versions": versions, "schemas": saved}))
+        return schema
+
+    json_schema.saved_between_processes = True
+    dbtClassMixin.json_schema = classmethod(json_schema)
+
+
+def _schema_versions() -> dict[str, str | None]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str | None:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return None
+
+    return {"python": sys.version, **{name: installed(name) for name in SCHEMA_DISTRIBUTIONS}}
+
+
+def _load_config_schemas(path: Path, versions: Mapping[str, str | None]) -> dict[str, Any]:
+    try:
+        saved = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}
+    if not isinstance(saved, dict) or saved.get("versions") != versions:
+        return {}
+    return dict(saved.get("schemas") or {})
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """`data` in `path`, by rename: another process may be reading it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged = path.with_name(f"{path.name}.{os.getpid()}.new")
+    staged.write_bytes(data)
+    os.replace(staged, path)
+
+
 def invoke(args: Sequence[str], manifest, callback, environment: Mapping[str, str]):
     """One dbtRunner invocation with `environment` set, releasing dbt-duckdb's database afterwards. Every
     dbt run of the project goes through here (the parse `prepare` makes too). `callback` receives dbt's
@@ -298,6 +365,7 @@ def invoke(args: Sequence[str], manifest, callback, environment: Mapping[str, st
     _share_date_parser_constants()
     _reuse_compiled_templates()
     _name_flag_sources_without_reading_source()
+    _reuse_config_schemas()
     with _environment(environment):
         try:
             return dbtRunner(manifest=manifest, callbacks=[callback] if callback else []).invoke(list(args))

@@ -284,6 +284,37 @@ def test_a_behavior_flag_source_is_found_without_reading_the_stack_source(fresh_
     assert not declared.setting and not sourced.setting  # the default, and the user's override
 
 
+def test_dbt_config_schemas_are_kept_for_the_next_process(fresh_process, tmp_path):
+    """dbt validates its project, profile and flags against JSON schemas that mashumaro built from the class
+    definitions in every process; after an invocation they are saved by class with the versions they were
+    built by, and the next process with the same versions reads them instead of building them."""
+    import orjson
+    from dbt.contracts.project import Project
+    from dbt_common.dataclass_schema import dbtClassMixin
+
+    as_dbt_has_it = dbtClassMixin.__dict__["json_schema"]
+    fresh_process.setattr(dbtClassMixin, "json_schema", as_dbt_has_it)
+    saved_path = tmp_path / "config_schemas.json"
+    fresh_process.setattr(dbt_in_process, "CONFIG_SCHEMAS", saved_path)
+    _invoke_once(fresh_process, tmp_path)
+
+    saved = orjson.loads(saved_path.read_bytes())
+    key = "dbt.contracts.project.Project"
+    assert saved["versions"]["dbt-core"] and "dbt.adapters.duckdb.credentials.DuckDBCredentials" in saved["schemas"]
+    assert saved["schemas"][key] == as_dbt_has_it.__func__(Project)  # what dbt builds, through JSON unchanged
+
+    def next_process(versions) -> dict:
+        saved["versions"] = versions
+        saved["schemas"][key]["title"] = "read from the saved file"
+        saved_path.write_bytes(orjson.dumps(saved))
+        fresh_process.setattr(dbtClassMixin, "json_schema", as_dbt_has_it)
+        dbt_in_process._reuse_config_schemas()
+        return Project.json_schema()
+
+    assert next_process(dbt_in_process._schema_versions())["title"] == "read from the saved file"
+    assert next_process({**saved["versions"], "mashumaro": "0.0"}) == as_dbt_has_it.__func__(Project)  # built
+
+
 def _invoke_once(fresh_process, tmp_path) -> None:
     """One dbt invocation in this process (`dbt ls` over the prepared parse): it installs the adjustments
     that `invoke` makes once per process."""
