@@ -107,6 +107,16 @@ def test_both_hosts_recorded_their_runs_in_the_one_dagster_storage(two_builds):
     assert publishes == len(HOSTS)
 
 
+def test_each_build_keeps_its_connections_to_the_dagster_storage(two_builds):
+    """dagster-postgres connects anew for every statement unless told to keep a connection: a build stores
+    hundreds of events."""
+    _, _, storage_url, _ = two_builds
+    with warehouse.session(storage_url, read_only=True) as conn:
+        sessions = conn.execute(sa.text("select sessions from pg_stat_database where datname = current_database()"))
+        opened = sessions.scalar()
+    assert opened <= 200 * len(HOSTS), opened  # about 120 a build, and 2,900 before
+
+
 def test_cli_build_records_its_runs_and_materializations_in_postgres(two_builds, monkeypatch):
     """Last in this module: it builds host-a once more."""
     root, warehouse_url, storage_url, _ = two_builds
