@@ -13,6 +13,7 @@ of one source is one record), and `related_to` keeps the parents with the relati
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 import pandas as pd
@@ -146,7 +147,9 @@ def _sayings(actions: pd.DataFrame) -> list[dict]:
     listed = rows["source_id"] + "/" + rows["edition"]
     by_saying = rows.groupby("_saying", sort=False)
     last = by_saying.tail(1)  # each saying's last row, in the order seen
-    counts, lists = by_saying.size(), listed.groupby(rows["_saying"], sort=False).agg(set)
+    counts, lists = by_saying.size(), defaultdict(set)
+    for saying, listing in zip(rows["_saying"].tolist(), listed.tolist()):  # pandas' agg(set): 100x slower
+        lists[saying].add(listing)
     sayings = last.to_dict("records")
     for saying in sayings:
         saying["_rows"], saying["_listed"] = int(counts[saying["_saying"]]), lists[saying["_saying"]]
