@@ -13,11 +13,11 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 from followthemoney import model
-from frictionless import validate
 
 from fast_pipeline.cli import main
 from fast_pipeline.release import list_releases
 from fast_pipeline.settings import DBT_PROJECT_DIR
+from fast_pipeline_tests.support.frictionless_rows import validate
 
 BR = "br_mte_lista_suja"
 

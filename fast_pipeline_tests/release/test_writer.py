@@ -14,7 +14,6 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from frictionless import validate
 
 from fast_pipeline.cli import main
 from fast_pipeline.core.errors import PipelineError
@@ -25,6 +24,7 @@ from fast_pipeline.settings import Settings
 from fast_pipeline.sources.registry import SOURCE_IDS
 from fast_pipeline_tests.release.synthetic import CBP, HOSTILE_ADDRESS, ILAB, NAMES, cbp_id, ilab_id
 from fast_pipeline_tests.support.fake_source import tree_digest
+from fast_pipeline_tests.support.frictionless_rows import validate
 
 NOT_REPRODUCIBLE = {"fast_pipeline.duckdb", "SHA256SUMS"}  # DuckDB stamps each file with a random identifier
 
