@@ -320,7 +320,7 @@ def _reuse_config_schemas() -> None:
                 _write_whole(path, orjson.dumps({"versions": versions, "schemas": saved}))
         return schema
 
-    json_schema.saved_between_processes = True
+    json_schema.saved_between_processes, json_schema.builds_with = True, build
     dbtClassMixin.json_schema = classmethod(json_schema)
 
 

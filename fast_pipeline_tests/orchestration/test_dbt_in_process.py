@@ -292,7 +292,9 @@ def test_dbt_config_schemas_are_kept_for_the_next_process(fresh_process, tmp_pat
     from dbt.contracts.project import Project
     from dbt_common.dataclass_schema import dbtClassMixin
 
-    as_dbt_has_it = dbtClassMixin.__dict__["json_schema"]
+    installed = dbtClassMixin.__dict__["json_schema"].__func__  # another test's invocation may have installed it
+    dbt_builds = getattr(installed, "builds_with", installed)
+    as_dbt_has_it = classmethod(dbt_builds)
     fresh_process.setattr(dbtClassMixin, "json_schema", as_dbt_has_it)
     saved_path = tmp_path / "config_schemas.json"
     fresh_process.setattr(dbt_in_process, "CONFIG_SCHEMAS", saved_path)
@@ -301,7 +303,7 @@ def test_dbt_config_schemas_are_kept_for_the_next_process(fresh_process, tmp_pat
     saved = orjson.loads(saved_path.read_bytes())
     key = "dbt.contracts.project.Project"
     assert saved["versions"]["dbt-core"] and "dbt.adapters.duckdb.credentials.DuckDBCredentials" in saved["schemas"]
-    assert saved["schemas"][key] == as_dbt_has_it.__func__(Project)  # what dbt builds, through JSON unchanged
+    assert saved["schemas"][key] == dbt_builds(Project)  # what dbt builds, through JSON unchanged
 
     def next_process(versions) -> dict:
         saved["versions"] = versions
@@ -312,7 +314,7 @@ def test_dbt_config_schemas_are_kept_for_the_next_process(fresh_process, tmp_pat
         return Project.json_schema()
 
     assert next_process(dbt_in_process._schema_versions())["title"] == "read from the saved file"
-    assert next_process({**saved["versions"], "mashumaro": "0.0"}) == as_dbt_has_it.__func__(Project)  # built
+    assert next_process({**saved["versions"], "mashumaro": "0.0"}) == dbt_builds(Project)  # built
 
 
 def _invoke_once(fresh_process, tmp_path) -> None:
