@@ -295,7 +295,7 @@ SCHEMA_DISTRIBUTIONS = ("dbt-core", "dbt-common", "dbt-adapters", "dbt-duckdb", 
 
 
 def _reuse_config_schemas() -> None:
-    """Keep the JSON schemas dbt validates its configuration with in `path`, for the next process.
+    """Keep the JSON schemas dbt validates its configuration with in CONFIG_SCHEMAS, for the next process.
 
     Every invocation checks the project, the profile's credentials, the packages and the flags against the
     JSON schema of their classes, which mashumaro builds from the class definitions the first time in each

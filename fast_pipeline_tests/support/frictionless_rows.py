@@ -1,8 +1,8 @@
 """frictionless's reader of a pandas frame (how it reads Parquet), converting each row once.
 
 frictionless 5.21's `PandasParser.read_cell_stream_create` converts the whole row to a dict again for every
-field it reads (`item.to_dict()[field.name]`): rows x fields x fields, two thirds of the time of validating
-the real release (10 s of 15, most of a test). This is the same generator with the row converted once per
+field it reads (`item.to_dict()[field.name]`): rows x fields x fields, more than half the time of validating
+the real release (8 s of 14.4, most of a test). This is the same generator with the row converted once per
 row: the same cells, in the same order, with the same conversions, so validation reports what it did.
 `validate` installs it (once, for the process) and validates; the release tests validate through it.
 """
