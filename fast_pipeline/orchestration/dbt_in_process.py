@@ -316,8 +316,8 @@ def _reuse_config_schemas() -> None:
         schema = saved.get(key)
         if schema is None:
             schema = saved[key] = build(cls)
-            with contextlib.suppress(OSError, TypeError):  # read-only (installed), or not JSON: built again
-                _write_whole(path, orjson.dumps({"versions": versions, "schemas": saved}))
+            with contextlib.suppress(OSError, TypeError), _replaced_whole(path) as staged:  # read-only, not JSON
+                staged.write_bytes(orjson.dumps({"versions": versions, "schemas": saved}))
         return schema
 
     json_schema.saved_between_processes, json_schema.builds_with = True, build
@@ -346,11 +346,12 @@ def _load_config_schemas(path: Path, versions: Mapping[str, str | None]) -> dict
     return dict(saved.get("schemas") or {})
 
 
-def _write_whole(path: Path, data: bytes) -> None:
-    """`data` in `path`, by rename: another process may be reading it."""
+@contextlib.contextmanager
+def _replaced_whole(path: Path) -> Iterator[Path]:
+    """A file to write beside `path` that then replaces it, by rename: another process may be reading it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     staged = path.with_name(f"{path.name}.{os.getpid()}.new")
-    staged.write_bytes(data)
+    yield staged
     os.replace(staged, path)
 
 
@@ -478,14 +479,11 @@ def parse_key(environment: Mapping[str, str]) -> tuple:
 
 def save_manifest(path: Path, key: tuple, manifest) -> None:
     """Pickle `manifest` with its key, whole or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staged = path.with_name(f"{path.name}.{os.getpid()}.new")
-    with open(staged, "wb") as out:
+    with _replaced_whole(path) as staged, open(staged, "wb") as out:
         pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
         pickler.dispatch_table = {**copyreg.dispatch_table, type(manifest): _reduce_manifest}
         pickler.dump(key)
         pickler.dump(manifest)
-    os.replace(staged, path)
 
 
 def _reduce_manifest(manifest):
