@@ -12,10 +12,7 @@ from fast_pipeline.core.acquire import acquire
 from fast_pipeline.core.archive import Archive
 from fast_pipeline.sources.registry import SOURCE_IDS, get_source
 from fast_pipeline_tests.conftest import SHARED_SOURCES
-
-# what parsing, validating or fetching needs, and a no-op build from a mirror does not
-PARSING_LIBRARIES = ("pandera", "requests", "urllib3", "bs4", "lxml", "openpyxl", "pdfplumber", "xlrd")
-DATAFRAME_LIBRARIES = ("pandas", "numpy", "pyarrow")
+from fast_pipeline_tests.support.libraries import DATAFRAME_LIBRARIES, PARSING_LIBRARIES
 
 # The no-op path of `fast-pipeline build` with a mirror: the source registry, each source's parser version
 # and metadata, and acquire() finding every mirror edition already archived.
