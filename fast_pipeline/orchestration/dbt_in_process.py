@@ -22,6 +22,8 @@ the same invocation runs through dbt's programmatic entry point (`dbtRunner`):
   (_name_flag_sources_without_reading_source);
 - the JSON schemas dbt checks its configuration against are built once, not in every process: they are
   saved beside the manifest (_reuse_config_schemas);
+- the macro namespace dbt builds for every node's context (560 macros bound to it) is built in one pass
+  and flattened once (_build_macro_namespaces_in_one_pass);
 - dbt-duckdb keeps its database open in a class attribute after an invocation; it is closed, so that the
   DuckDB file is free for the release's readers and for other processes as soon as dbt is done.
 """
@@ -289,6 +291,85 @@ def _name_flag_sources_without_reading_source() -> None:
     rendered._default_source = staticmethod(default_source)
 
 
+def _build_macro_namespaces_in_one_pass() -> None:
+    """Build the macro namespace of each node's context in one pass over the macros, and flatten it once.
+
+    dbt builds a context for every node it compiles or runs and for every macro an adapter calls: the 560
+    macros of dbt, dbt-duckdb and the project, each bound to that context as a MacroGenerator (through
+    three `__init__`s and two dictionary lookups per macro), then copied into the context by looking each
+    name up again along the namespace's search order. That was a third of the dbt threads' time in a
+    publish (py-spy `--gil`, release/test_edition_by_edition.py's builds). The same generators, bound to the
+    same context, node and macro stack, go into the same dictionaries in one loop, and the namespace keeps
+    its names flattened in search order from the start. A duplicate macro name goes to dbt's own builder,
+    which raises its error."""
+    from dbt.clients.jinja import MacroGenerator
+    from dbt.context.macros import GLOBAL_PROJECT_NAME, MacroNamespace, MacroNamespaceBuilder
+
+    if getattr(MacroNamespaceBuilder.build_namespace, "in_one_pass", False):
+        return
+    build_namespace = MacroNamespaceBuilder.build_namespace
+
+    class _FlattenedMacroNamespace(MacroNamespace):
+        """dbt's MacroNamespace with its names resolved once, in its own search order (the first of the
+        local package, the root package, the packages, `dbt`, the internal packages that has a name)."""
+
+        def __init__(self, global_namespace, local_namespace, global_project_namespace, packages):
+            super().__init__(global_namespace, local_namespace, global_project_namespace, packages)
+            flat = dict(global_project_namespace)
+            flat[GLOBAL_PROJECT_NAME] = global_project_namespace
+            for searched_earlier in (packages, global_namespace, local_namespace):
+                flat.update(searched_earlier)
+            self._flat = flat
+
+        def __getitem__(self, key):
+            return self._flat[key]
+
+        def __iter__(self):
+            return iter(self._flat)
+
+        def __len__(self):
+            return len(self._flat)
+
+        def __contains__(self, key):
+            return key in self._flat
+
+        def keys(self):
+            return self._flat.keys()
+
+    def in_one_pass(self, macros_by_package, ctx):
+        if type(self) is not MacroNamespaceBuilder:
+            return build_namespace(self, macros_by_package, ctx)
+        new, node, stack = object.__new__, self.node, self.thread_ctx
+        internal_names, search, root = self.internal_package_names, self.search_package, self.root_package
+        internal, packages, local, root_globals = {}, {}, {}, {}
+        for macros in macros_by_package.values():
+            for macro in macros.values():
+                generator = new(MacroGenerator)
+                generator.__dict__ = {"context": ctx, "macro": macro, "node": node, "stack": stack}
+                package, name = macro.package_name, macro.name
+                is_internal = package in internal_names
+                hierarchy = internal if is_internal else packages
+                namespace = hierarchy.get(package)
+                if namespace is None:
+                    namespace = hierarchy[package] = {}
+                elif name in namespace:
+                    return build_namespace(self, macros_by_package, ctx)  # dbt raises DuplicateMacroNameError
+                namespace[name] = generator
+                if not is_internal:
+                    if package == search:
+                        local[name] = generator
+                    elif package == root:
+                        root_globals[name] = generator
+        self.internal_packages, self.packages, self.locals, self.globals = internal, packages, local, root_globals
+        global_project_namespace = {}
+        for package in reversed(self.internal_package_names_order):  # the first listed wins
+            global_project_namespace.update(internal.get(package, {}))
+        return _FlattenedMacroNamespace(root_globals, local, global_project_namespace, packages)
+
+    in_one_pass.in_one_pass, in_one_pass.dbt_builds_with = True, build_namespace
+    MacroNamespaceBuilder.build_namespace = in_one_pass
+
+
 CONFIG_SCHEMAS = DBT_PROJECT_DIR / "target" / "config_schemas.json"  # see _reuse_config_schemas
 # The distributions whose classes dbt validates its configuration with (the adapters' credentials among them).
 SCHEMA_DISTRIBUTIONS = ("dbt-core", "dbt-common", "dbt-adapters", "dbt-duckdb", "dbt-postgres", "mashumaro")
@@ -367,6 +448,7 @@ def invoke(args: Sequence[str], manifest, callback, environment: Mapping[str, st
     _reuse_compiled_templates()
     _name_flag_sources_without_reading_source()
     _reuse_config_schemas()
+    _build_macro_namespaces_in_one_pass()
     with _environment(environment):
         try:
             return dbtRunner(manifest=manifest, callbacks=[callback] if callback else []).invoke(list(args))

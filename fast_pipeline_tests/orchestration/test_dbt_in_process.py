@@ -326,3 +326,53 @@ def _invoke_once(fresh_process, tmp_path) -> None:
     args = dbt_in_process.project_args(DBT_PROJECT_DIR, DBT_PROJECT_DIR, tmp_path / "work")
     result = dbt_in_process.invoke(["ls", *args, *dbt_in_process.QUIET], manifest, None, {})
     assert result.success, result.exception
+
+
+def test_macro_namespaces_built_in_one_pass_are_the_ones_dbt_builds(fresh_process, tmp_path):
+    """dbt bound all 560 macros to each node's context one lookup at a time, then flattened the namespace
+    name by name along its search order; after an invocation every package's namespace holds generators of
+    the same macros, bound to the same context, node and stack, and resolves every name as dbt's does. A
+    duplicate macro name still raises dbt's error."""
+    from dbt.clients.jinja import MacroGenerator, MacroStack
+    from dbt.context.macros import MacroNamespaceBuilder
+    from dbt.exceptions import DuplicateMacroNameError
+
+    installed = MacroNamespaceBuilder.build_namespace  # another test's invocation may have installed it
+    fresh_process.setattr(MacroNamespaceBuilder, "build_namespace", getattr(installed, "dbt_builds_with", installed))
+    _invoke_once(fresh_process, tmp_path)
+    assert MacroNamespaceBuilder.build_namespace.in_one_pass
+    dbt_builds = MacroNamespaceBuilder.build_namespace.dbt_builds_with
+    macros = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work").get_macros_by_package()
+    internal = ["dbt_duckdb", "dbt"]
+
+    def namespaces(search_package, build):
+        stack, ctx, node = MacroStack(), {"a": "context"}, object()
+        builder = MacroNamespaceBuilder("fast_pipeline", search_package, stack, internal, node)
+        namespace = build(builder, macros, ctx)
+        flat = dict(namespace)  # as ManifestContext.to_dict copies it into the context
+
+        def bound(generator):
+            assert type(generator) is MacroGenerator
+            assert generator.context is ctx and generator.node is node and generator.stack is stack
+            return generator.macro.unique_id
+
+        described = {
+            name: bound(value) if isinstance(value, MacroGenerator) else {k: bound(v) for k, v in value.items()}
+            for name, value in flat.items()
+        }
+        by_package = {
+            (package, name): bound(namespace.get_from_package(package, name))
+            for package in ("dbt", "fast_pipeline")
+            for name in macros[package]
+        }
+        return described, by_package, len(namespace), sorted(namespace) == sorted(flat)
+
+    assert sum(map(len, macros.values())) > 500
+    for search_package in ("fast_pipeline", "dbt", "dbt_duckdb"):
+        ours = namespaces(search_package, MacroNamespaceBuilder.build_namespace)
+        assert ours == namespaces(search_package, dbt_builds)
+        assert ours[0]["generate_schema_name"] == "macro.fast_pipeline.generate_schema_name"  # the project's wins
+    clash = {**macros, "elsewhere": {"is_incremental": macros["dbt"]["is_incremental"]}}  # dbt's, a second time
+    for build in (MacroNamespaceBuilder.build_namespace, dbt_builds):
+        with pytest.raises(DuplicateMacroNameError):
+            build(MacroNamespaceBuilder("fast_pipeline", "fast_pipeline", MacroStack(), internal), clash, {})
