@@ -67,9 +67,6 @@ def cmd_build(args, settings: Settings) -> int:
 
 
 def cmd_parse(args, settings: Settings) -> int:
-    from fast_pipeline.core import parsing
-    from fast_pipeline.core.source import local_source_file
-
     source = get_source(args.source_id)
     path = Path(args.file)
     if not path.exists():
@@ -78,6 +75,9 @@ def cmd_parse(args, settings: Settings) -> int:
         raise PipelineError(source.source_id, args.file, "is a directory, not a file: give one file of the source")
     if args.output and not Path(args.output).parent.is_dir():
         raise PipelineError(source.source_id, args.file, f"cannot write {args.output}: its directory does not exist")
+    from fast_pipeline.core import parsing  # pandas and Pandera: most of a second, after the checks that need neither
+    from fast_pipeline.core.source import local_source_file
+
     file = local_source_file(source.source_id, path)
     frame = parsing.parse_validated(source, file)  # a researcher's file is not added to our cache
     if args.canonical:
