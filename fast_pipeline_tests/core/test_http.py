@@ -60,8 +60,8 @@ def test_timeout(loopback, tmp_path):
     """A server that does not answer within the read timeout: tried again, then a clear error."""
     from fast_pipeline.core.http import HttpClient, HttpSettings
 
-    client = HttpClient(HttpSettings(connect_timeout=2, read_timeout=0.5, retries=2, backoff=0.05))
-    loopback.routes.set("/slow.csv", Reply(200, b"a;b", delay=3))
+    client = HttpClient(HttpSettings(connect_timeout=2, read_timeout=0.25, retries=2, backoff=0.05))
+    loopback.routes.set("/slow.csv", Reply(200, b"a;b", delay=1.5))
     with pytest.raises(AcquisitionError, match="timed out"):
         client.download(loopback.url("/slow.csv"), tmp_path, source_id="s", file_name="slow.csv")
     assert loopback.routes.hits["/slow.csv"] == 3
@@ -99,17 +99,17 @@ def test_body_over_the_size_cap(loopback, tmp_path):
 
 @pytest.mark.parametrize("drip_headers", [False, True], ids=["body", "headers"])
 def test_a_dripping_server_fails_at_the_deadline(loopback, tmp_path, drip_headers):
-    """One byte a second never trips a 3 s read timeout; the download's overall deadline stops it."""
+    """A byte every 0.4 s never trips a 1.5 s read timeout; the download's overall deadline stops it."""
     import time
 
     from fast_pipeline.core.http import HttpClient, HttpSettings
 
-    client = HttpClient(HttpSettings(connect_timeout=2, read_timeout=3, retries=2, backoff=0.05, deadline=2.5))
-    loopback.routes.set("/drip.csv", Reply(200, b"a;b\r\n" * 200, drip=1.0, drip_headers=drip_headers))
+    client = HttpClient(HttpSettings(connect_timeout=2, read_timeout=1.5, retries=2, backoff=0.05, deadline=1.2))
+    loopback.routes.set("/drip.csv", Reply(200, b"a;b\r\n" * 200, drip=0.4, drip_headers=drip_headers))
     started = time.monotonic()
-    with pytest.raises(AcquisitionError, match=r"longer than the 2.5s download deadline") as info:
+    with pytest.raises(AcquisitionError, match=r"longer than the 1.2s download deadline") as info:
         client.download(loopback.url("/drip.csv"), tmp_path, source_id="s", file_name="drip.csv")
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 3
     assert (info.value.source_id, info.value.file) == ("s", "drip.csv")
     assert loopback.url("/drip.csv") in info.value.reason
     assert _tmp_leftovers(tmp_path) == []
@@ -119,8 +119,8 @@ def test_a_dripping_server_fails_at_the_deadline(loopback, tmp_path, drip_header
 def test_a_body_without_length_cut_at_the_deadline_is_not_taken_as_complete(loopback, tmp_path):
     from fast_pipeline.core.http import HttpClient, HttpSettings
 
-    client = HttpClient(HttpSettings(read_timeout=3, retries=0, deadline=1.5))
-    loopback.routes.set("/drip.csv", Reply(200, b"a;b\r\n" * 50, drip=0.2, no_length=True))
+    client = HttpClient(HttpSettings(read_timeout=3, retries=0, deadline=0.8))
+    loopback.routes.set("/drip.csv", Reply(200, b"a;b\r\n" * 50, drip=0.1, no_length=True))
     with pytest.raises(AcquisitionError, match="deadline"):
         client.download(loopback.url("/drip.csv"), tmp_path, source_id="s", file_name="drip.csv")
 
