@@ -297,11 +297,11 @@ def _build_macro_namespaces_in_one_pass() -> None:
     dbt builds a context for every node it compiles or runs and for every macro an adapter calls: the 560
     macros of dbt, dbt-duckdb and the project, each bound to that context as a MacroGenerator (through
     three `__init__`s and two dictionary lookups per macro), then copied into the context by looking each
-    name up again along the namespace's search order. That was a third of the dbt threads' time in a
-    publish (py-spy `--gil`, release/test_edition_by_edition.py's builds). The same generators, bound to the
-    same context, node and macro stack, go into the same dictionaries in one loop, and the namespace keeps
-    its names flattened in search order from the start. A duplicate macro name goes to dbt's own builder,
-    which raises its error."""
+    name up again along the namespace's search order: about a quarter of the dbt threads' time in a publish
+    (py-spy `--gil`, release/test_edition_by_edition.py's builds), for some 300 contexts. The same
+    generators, bound to the same context, node and macro stack, go into the same dictionaries in one loop,
+    and the namespace keeps its names flattened in search order from the start: 0.85-1.1 ms a context
+    instead of 1.6-2.3 ms. A duplicate macro name goes to dbt's own builder, which raises its error."""
     from dbt.clients.jinja import MacroGenerator
     from dbt.context.macros import GLOBAL_PROJECT_NAME, MacroNamespace, MacroNamespaceBuilder
 
