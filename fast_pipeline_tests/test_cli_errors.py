@@ -179,9 +179,6 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly(tmp_path):
 def test_a_parse_that_fails_its_checks_loads_no_parsing_library(tmp_path):
     """A missing file, a directory or a missing output folder is said before pandas and Pandera load (most of
     a second): the modules a fresh interpreter imported, from Python's own -X importtime log."""
-    import subprocess
-    import sys
-
     from fast_pipeline_tests.support.libraries import DATAFRAME_LIBRARIES, PARSING_LIBRARIES
 
     for args in (
@@ -189,16 +186,10 @@ def test_a_parse_that_fails_its_checks_loads_no_parsing_library(tmp_path):
         [str(tmp_path)],
         [str(EO_FILE), "-o", str(tmp_path / "missing" / "out.csv")],
     ):
-        done = subprocess.run(
-            [sys.executable, "-X", "importtime", "-m", "fast_pipeline.cli", "parse", "us_dol_eo13126", *args],
-            env={**os.environ, "FAST_DATA_DIR": str(tmp_path)},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        log = [line for line in done.stderr.splitlines() if line.startswith("import time:")]
+        run = run_cli("parse", "us_dol_eo13126", *args, data_dir=tmp_path, interpreter_options=("-X", "importtime"))
+        log = [line for line in run.stderr.splitlines() if line.startswith("import time:")]
         loaded = {line.rsplit("|", 1)[1].strip().partition(".")[0] for line in log[1:]}
-        assert done.returncode != 0 and len(done.stderr.splitlines()) == len(log) + 1, done.stderr[-2000:]
+        assert run.code != 0 and len(run.stderr.splitlines()) == len(log) + 1, run.stderr[-2000:]
         assert "fast_pipeline" in loaded and loaded.isdisjoint(PARSING_LIBRARIES + DATAFRAME_LIBRARIES), sorted(
             loaded & {*PARSING_LIBRARIES, *DATAFRAME_LIBRARIES}
         )

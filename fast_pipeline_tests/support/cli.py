@@ -28,11 +28,19 @@ class CliRun:
         return lines[0]
 
 
-def run_cli(*args: str, data_dir: Path, env: dict[str, str] | None = None, timeout: float = 300, **popen) -> CliRun:
+def run_cli(
+    *args: str,
+    data_dir: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+    interpreter_options: tuple[str, ...] = (),
+    **popen,
+) -> CliRun:
+    """`fast-pipeline ARGS` in a fresh interpreter (started with `interpreter_options`, e.g. `-X importtime`)."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("FAST_", "DAGSTER_"))}
     full = {**base, "FAST_DATA_DIR": str(data_dir), **(env or {})}
     done = subprocess.run(
-        [sys.executable, "-m", "fast_pipeline.cli", *args],
+        [sys.executable, *interpreter_options, "-m", "fast_pipeline.cli", *args],
         cwd=REPO_ROOT,
         env=full,
         capture_output=True,
