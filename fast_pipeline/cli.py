@@ -121,17 +121,17 @@ def cmd_sources(args, settings: Settings) -> int:
     from fast_pipeline.core import warehouse
     from fast_pipeline.core.display import visible
 
-    table = warehouse.editions_table(settings.warehouse_url)
+    editions = warehouse.edition_rows(settings.warehouse_url)  # plain rows: no pandas for a table of a few dozen
     print(f"{'source':<20} {'last published edition':<26} {'data as of':<24} {'actions':>7}  {'age (days)':>10}  title")
     warnings, notes = [], []
     for sid in SOURCE_IDS:
         meta = get_source(sid).metadata
         title = meta.title + (UNVERIFIED if _unverified(meta) else "")
-        rows = table[(table["source_id"] == sid) & table["gate_passed"]] if len(table) else table
-        if not len(rows):
+        passed = [row for row in editions if row["source_id"] == sid and row["gate_passed"]]
+        if not passed:
             print(f"{sid:<20} {'(none yet)':<26} {'':<24} {'':>7}  {'':>10}  {title}")
             continue
-        last = rows.iloc[-1]  # editions_table is in the one edition order: the last is the one carried
+        last = passed[-1]  # edition_rows is in the one edition order: the last is the one carried
         # the date the data speaks for, and what it is: the publisher's (published), the mirror label's
         # (label) or the day it was fetched (retrieved); see core.edition_dates
         when, how = _as_of(last)
@@ -150,7 +150,7 @@ def cmd_sources(args, settings: Settings) -> int:
         print(f"! {line}")
     for line in notes:
         print(f"  {line}")
-    _print_quarantined(table)
+    _print_quarantined(editions)
     return 0
 
 
@@ -168,7 +168,7 @@ def _present(value) -> bool:
 
 
 def _as_of(row) -> tuple[str | None, str | None]:
-    """(as-of date, basis) of an editions_table row; rows recorded before edition dating existed give
+    """(as-of date, basis) of a raw.editions row; rows recorded before edition dating existed give
     the publisher's date, else the day they were retrieved."""
     if _present(row.get("as_of_date")):
         return row["as_of_date"], row["date_basis"]
@@ -178,20 +178,18 @@ def _as_of(row) -> tuple[str | None, str | None]:
     return (retrieved[:10], "retrieved") if _present(retrieved) else (None, None)
 
 
-def _print_quarantined(table) -> None:
+def _print_quarantined(editions: list[dict]) -> None:
     """Editions their parser could not process: held back from every release until a new parser version."""
     from fast_pipeline.core.display import visible
 
-    if not len(table) or "quarantine_reason" not in table:
-        return
-    rows = table[table["quarantine_reason"].notna()]
-    if len(rows):
+    rows = [row for row in editions if row.get("quarantine_reason") is not None]
+    if rows:
         print()
         print("quarantined (not published; retried when the source's parser version changes):")
-        for row in rows.itertuples():
+        for row in rows:
             print(
-                f"  {row.source_id:<20} {visible(row.edition):<26} parser v{row.parser_version}: "
-                f"{visible(row.quarantine_reason)}"
+                f"  {row['source_id']:<20} {visible(row['edition']):<26} parser v{row['parser_version']}: "
+                f"{visible(row['quarantine_reason'])}"
             )
 
 
