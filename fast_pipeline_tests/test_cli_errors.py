@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fast_pipeline_tests.conftest import SHARED_SOURCES, saved_file
-from fast_pipeline_tests.support.cli import run_cli
+from fast_pipeline_tests.support.cli import run_cli, run_cli_logging_imports
 
 MIRROR = SHARED_SOURCES  # builds here stop before acquiring; a mirror keeps them off the network regardless
 
@@ -186,10 +186,8 @@ def test_a_parse_that_fails_its_checks_loads_no_parsing_library(tmp_path):
         [str(tmp_path)],
         [str(EO_FILE), "-o", str(tmp_path / "missing" / "out.csv")],
     ):
-        run = run_cli("parse", "us_dol_eo13126", *args, data_dir=tmp_path, interpreter_options=("-X", "importtime"))
-        log = [line for line in run.stderr.splitlines() if line.startswith("import time:")]
-        loaded = {line.rsplit("|", 1)[1].strip().partition(".")[0] for line in log[1:]}
-        assert run.code != 0 and len(run.stderr.splitlines()) == len(log) + 1, run.stderr[-2000:]
+        run, loaded = run_cli_logging_imports("parse", "us_dol_eo13126", *args, data_dir=tmp_path)
+        run.one_line_error("us_dol_eo13126")
         assert "fast_pipeline" in loaded and loaded.isdisjoint(PARSING_LIBRARIES + DATAFRAME_LIBRARIES), sorted(
             loaded & {*PARSING_LIBRARIES, *DATAFRAME_LIBRARIES}
         )

@@ -49,3 +49,17 @@ def run_cli(
         **popen,
     )
     return CliRun(done.returncode, done.stdout, done.stderr)
+
+
+IMPORT_LOG = "import time:"  # how each line of Python's `-X importtime` log on stderr starts
+
+
+def run_cli_logging_imports(*args: str, data_dir: Path, **kwargs) -> tuple[CliRun, set[str]]:
+    """`run_cli` under Python's `-X importtime`: the run, with its stderr as the user sees it (the import log
+    taken out), and the top-level packages the process imported."""
+    run = run_cli(*args, data_dir=data_dir, interpreter_options=("-X", "importtime"), **kwargs)
+    lines = run.stderr.splitlines(keepends=True)
+    log = [line.rsplit("|", 1)[1].strip() for line in lines if line.startswith(IMPORT_LOG)]
+    loaded = {name.partition(".")[0] for name in log if name != "imported package"}  # less the log's header
+    stderr = "".join(line for line in lines if not line.startswith(IMPORT_LOG))
+    return CliRun(run.code, run.stdout, stderr), loaded
