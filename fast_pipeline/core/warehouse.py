@@ -581,29 +581,14 @@ EDITION_JSON_COLUMNS = ("files", "cross_check_issues", "gate_reasons")
 
 
 def _editions_query(conn: Connection) -> str:
-    """raw.editions in the one edition order, for editions_table and edition_rows alike."""
+    """raw.editions in the one edition order (source, then edition date)."""
     return f"select * from raw.editions order by source_id, {edition_order(conn)}"
 
 
-def editions_table(target) -> pd.DataFrame:
-    """raw.editions in the one edition order (source, then edition date), JSON columns decoded."""
-    import pandas as pd
-
-    if not exists(target):
-        return pd.DataFrame()
-    with session(target, read_only=True) as conn:
-        if not _has_table(conn, "editions"):
-            return pd.DataFrame()
-        frame = read_frame(conn, _editions_query(conn))
-    for col in EDITION_JSON_COLUMNS:
-        if col in frame:
-            frame[col] = frame[col].map(lambda v: json.loads(v) if isinstance(v, str) else v)
-    return frame
-
-
 def edition_rows(target) -> list[dict]:
-    """raw.editions as editions_table orders it, as plain rows (dicts): what a build needs to decide that
-    there is nothing to do, without loading pandas."""
+    """raw.editions in the one edition order (source, then edition date), JSON columns decoded, as plain
+    rows (dicts): what a build needs to decide that there is nothing to do, and what `sources` shows,
+    without loading pandas."""
     if not exists(target):
         return []
     with session(target, read_only=True) as conn:

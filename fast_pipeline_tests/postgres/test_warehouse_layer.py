@@ -127,9 +127,9 @@ def test_an_edition_is_written_and_replaced_with_the_same_rows_on_both_databases
     assert {r[CANONICAL_COLUMNS.index("party_aliases")] for r in actions} == {'["Ação Ltda"]'}
     assert _rows(pg, "us_dol_ilab__actions") == []  # made empty by ensure_tables, so staging has a table
     for eng in engines:
-        editions = warehouse.editions_table(eng)
-        assert list(editions["edition"]) == ["e1", "e2"]
-        assert list(editions["action_rows"]) == [3, 2]
+        editions = warehouse.edition_rows(eng)
+        assert [row["edition"] for row in editions] == ["e1", "e2"]
+        assert [row["action_rows"] for row in editions] == [3, 2]
         assert warehouse.edition_action_ids(eng, SOURCE, "e2") == {"a0", "a1"}
         assert warehouse.edition_action_ids(eng, "us_dhs_uflpa", "e2") == set()  # no such table yet
         previous = warehouse.previous_published(eng, SOURCE, "e3", "2024-03-01")
@@ -150,7 +150,7 @@ def test_an_edition_that_fails_half_way_leaves_the_warehouse_as_it_was(target, m
     warehouse.write_edition(
         target, SOURCE, "e1", actions=_actions("e1", ["Alpha"]), edition_row=_edition_row("e1", 1, "x")
     )
-    before = _rows(target, f"{SOURCE}__actions"), warehouse.editions_table(target).to_dict("records")
+    before = _rows(target, f"{SOURCE}__actions"), warehouse.edition_rows(target)
 
     real_insert = warehouse._insert
 
@@ -164,7 +164,7 @@ def test_an_edition_that_fails_half_way_leaves_the_warehouse_as_it_was(target, m
         warehouse.write_edition(
             target, SOURCE, "e1", actions=_actions("e1", ["Beta", "Gamma"]), edition_row=_edition_row("e1", 2, "x")
         )
-    assert (_rows(target, f"{SOURCE}__actions"), warehouse.editions_table(target).to_dict("records")) == before
+    assert (_rows(target, f"{SOURCE}__actions"), warehouse.edition_rows(target)) == before
 
 
 def test_replace_table_writes_a_whole_table(target):
@@ -196,7 +196,7 @@ def test_a_bad_warehouse_url_is_one_config_error_naming_the_setting(monkeypatch,
 def test_a_server_that_is_down_is_one_config_error(postgres_cluster):
     url = f"postgresql://nobody:secret@127.0.0.1:{postgres_cluster.port}/missing"
     with pytest.raises(ConfigError) as caught:
-        warehouse.editions_table(url)
+        warehouse.edition_rows(url)
     assert caught.value.message.startswith("FAST_WAREHOUSE_URL: cannot connect to postgresql://nobody:***@")
     assert "secret" not in caught.value.message
 
@@ -261,6 +261,6 @@ def test_writers_at_once_on_postgres_lose_nothing(postgres_url):
 
     with ThreadPoolExecutor(max_workers=len(editions)) as pool:
         list(pool.map(load, editions))
-    assert list(warehouse.editions_table(postgres_url)["edition"]) == editions
+    assert [row["edition"] for row in warehouse.edition_rows(postgres_url)] == editions
     assert len(_rows(postgres_url, f"{SOURCE}__actions")) == 2 * len(editions)
     assert len(_rows(postgres_url, f"{SOURCE}__parsed")) == 3 * len(editions)
