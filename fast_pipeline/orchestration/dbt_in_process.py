@@ -220,7 +220,7 @@ def _reuse_compiled_templates() -> None:
 
     dbt compiles a template from its source every time it renders one: each node's SQL, each macro, each
     rendered config value, in every invocation: 418 compiles of 266 sources, 1.3 s of a publish, measured.
-    The 101 tests share a few sources (`{{ test_not_null(**_dbt_generic_test_kwargs) }}` serves 50), and
+    The tests share a few sources (one `{{ test_<name>(**_dbt_generic_test_kwargs) }}` per generic test), and
     every later publish in a process (`build --each-edition`, the tests) renders the same templates again.
     Jinja's compiled code is a function of the source and of the environment's configuration only (its
     class, extensions, filters, tests, lexer, finalizer and flags); the context comes in at render time.

@@ -5,6 +5,7 @@ the resolved tables identically."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from fast_pipeline.orchestration.resolution_assets import resolution
 from fast_pipeline.orchestration.resources import PipelineResource
 from fast_pipeline.resolution.tables import SCHEMA, TABLES
 from fast_pipeline.sources.registry import SOURCE_IDS
-from fast_pipeline_tests.support.dbt import dbt_build
+from fast_pipeline_tests.support.dbt import dbt, dbt_build
 
 EDITIONS = {
     "br_mte_lista_suja": ["2026-08-02_csv", "2026-08-03_csv"],
@@ -126,3 +127,28 @@ def test_the_resolution_asset_rerun_on_its_own_rewrites_the_tables_identically(b
         assert len(before[table]) > 0, table
         pd.testing.assert_frame_equal(after[table], before[table], check_exact=True)
     assert again == built.metadata
+
+
+def test_a_null_in_a_required_column_fails_the_models_not_null_check_naming_the_column(built, tmp_path):
+    """A model's required columns are one dbt test (tests/generic/not_null_columns.sql): it passed on the real
+    editions above; a null in two of them fails it, and its rows say which columns and how many rows."""
+    damaged = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(built.db, damaged)
+    with duckdb.connect(str(damaged)) as con:
+        con.execute(
+            "update marts.parties set party_name = null where party_id = (select min(party_id) from marts.parties)"
+        )
+        con.execute(
+            "update marts.parties set record_count = null where party_id = (select max(party_id) from marts.parties)"
+        )
+    test = "not_null_columns_parties_party_id__party_name__party_kind__record_count"
+    with pytest.raises(RuntimeError, match=f"(?s)Failure in test {test} .*Got 2 results"):
+        dbt(["test", "--select", test], damaged, tmp_path)
+    (compiled,) = (tmp_path / "target" / "compiled").rglob(
+        "not_null_columns_parties*.sql"
+    )  # dbt shortens a long name by a hash
+    with duckdb.connect(str(damaged), read_only=True) as con:
+        assert sorted(con.execute(compiled.read_text(encoding="utf-8")).fetchall()) == [
+            ("party_name", 1),
+            ("record_count", 1),
+        ]
