@@ -16,8 +16,9 @@ the same invocation runs through dbt's programmatic entry point (`dbtRunner`):
   fired. With no log written (`--log-level none`, no log file) and callbacks that read info and above,
   nothing reads those: a debug event is dropped unfired, and its message is built only if something reads
   it (_drop_unread_debug_events): about a tenth of a publish, measured;
-- dbt compiles every Jinja template again each time it renders one, and agate sets up ICU for every date
-  type dbt makes: both are done once per process (_reuse_compiled_templates, _share_date_parser_constants);
+- dbt compiles every Jinja template again each time it renders one: each is compiled once, and its code
+  kept for the next process (dbt_templates.py); agate sets up ICU for every date type dbt makes: once per
+  process (_share_date_parser_constants);
   the module that declared a behavior flag is found without reading the stack's source
   (_name_flag_sources_without_reading_source);
 - the JSON schemas dbt checks its configuration against are built once, not in every process: they are
@@ -54,6 +55,7 @@ from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
 
 from fast_pipeline.core import warehouse
 from fast_pipeline.environment import SAVED_MANIFEST, project_digest
+from fast_pipeline.orchestration import dbt_templates
 from fast_pipeline.settings import DBT_PROJECT_DIR
 
 PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's saved parse, in its target folder
@@ -210,57 +212,6 @@ def _share_date_parser_constants() -> None:
 
     constants.shared_per_locale = True
     parsedatetime.Constants = constants
-
-
-COMPILED_TEMPLATES_KEPT = 4096  # template sources are the project's SQL, macros and configs: a few hundred
-
-
-def _reuse_compiled_templates() -> None:
-    """Compile each of dbt's Jinja templates once per process.
-
-    dbt compiles a template from its source every time it renders one: each node's SQL, each macro, each
-    rendered config value, in every invocation: 418 compiles of 266 sources, 1.3 s of a publish, measured.
-    The tests share a few sources (one `{{ test_<name>(**_dbt_generic_test_kwargs) }}` per generic test), and
-    every later publish in a process (`build --each-edition`, the tests) renders the same templates again.
-    Jinja's compiled code is a function of the source and of the environment's configuration only (its
-    class, extensions, filters, tests, lexer, finalizer and flags); the context comes in at render time.
-    Compiled code is kept under both, for string sources; a syntax error is raised each time, as before."""
-    from dbt_common.clients.jinja import MacroFuzzEnvironment
-
-    if getattr(MacroFuzzEnvironment.compile, "reuses_compiled_code", False):
-        return
-    compile_source = MacroFuzzEnvironment.compile
-    compiled: dict[tuple, Any] = {}
-
-    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
-        if not isinstance(source, str):
-            return compile_source(self, source, name, filename, raw, defer_init)
-        key = (
-            type(self),
-            tuple(self.extensions),
-            frozenset(self.filters),
-            frozenset(self.tests),
-            self.lexer,
-            self.optimized,
-            self.is_async,
-            self.autoescape,
-            self.finalize,
-            source,
-            name,
-            filename,
-            raw,
-            defer_init,
-        )
-        code = compiled.get(key)
-        if code is None:
-            code = compile_source(self, source, name, filename, raw, defer_init)
-            if len(compiled) >= COMPILED_TEMPLATES_KEPT:
-                compiled.clear()
-            compiled[key] = code
-        return code
-
-    compile.reuses_compiled_code = True
-    MacroFuzzEnvironment.compile = compile
 
 
 def _name_flag_sources_without_reading_source() -> None:
@@ -445,7 +396,7 @@ def invoke(args: Sequence[str], manifest, callback, environment: Mapping[str, st
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     _drop_unread_debug_events()
     _share_date_parser_constants()
-    _reuse_compiled_templates()
+    dbt_templates.reuse_compiled_templates()
     _name_flag_sources_without_reading_source()
     _reuse_config_schemas()
     _build_macro_namespaces_in_one_pass()
@@ -454,6 +405,7 @@ def invoke(args: Sequence[str], manifest, callback, environment: Mapping[str, st
             return dbtRunner(manifest=manifest, callbacks=[callback] if callback else []).invoke(list(args))
         finally:
             release_duckdb()
+            dbt_templates.save_compiled_templates()
 
 
 def parse(target_path: Path, environment: Mapping[str, str]):

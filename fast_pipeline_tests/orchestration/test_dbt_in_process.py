@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from fast_pipeline.environment import ensure_dbt_manifest, project_digest
-from fast_pipeline.orchestration import dbt_in_process
+from fast_pipeline.orchestration import dbt_in_process, dbt_templates
 from fast_pipeline.settings import DBT_PROJECT_DIR
 
 
@@ -317,14 +317,14 @@ def test_dbt_config_schemas_are_kept_for_the_next_process(fresh_process, tmp_pat
     assert next_process({**saved["versions"], "mashumaro": "0.0"}) == dbt_builds(Project)  # built
 
 
-def _invoke_once(fresh_process, tmp_path) -> None:
-    """One dbt invocation in this process (`dbt ls` over the prepared parse): it installs the adjustments
-    that `invoke` makes once per process."""
+def _invoke_once(fresh_process, tmp_path, *command: str) -> None:
+    """One dbt invocation in this process (`dbt ls`, or `command`, over the prepared parse): it installs the
+    adjustments that `invoke` makes once per process."""
     fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
     fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "data" / "warehouse.duckdb"))
     manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
     args = dbt_in_process.project_args(DBT_PROJECT_DIR, DBT_PROJECT_DIR, tmp_path / "work")
-    result = dbt_in_process.invoke(["ls", *args, *dbt_in_process.QUIET], manifest, None, {})
+    result = dbt_in_process.invoke([*(command or ["ls"]), *args, *dbt_in_process.QUIET], manifest, None, {})
     assert result.success, result.exception
 
 
@@ -376,3 +376,45 @@ def test_macro_namespaces_built_in_one_pass_are_the_ones_dbt_builds(fresh_proces
     for build in (MacroNamespaceBuilder.build_namespace, dbt_builds):
         with pytest.raises(DuplicateMacroNameError):
             build(MacroNamespaceBuilder("fast_pipeline", "fast_pipeline", MacroStack(), internal), clash, {})
+
+
+def test_compiled_template_code_is_kept_for_the_next_process(fresh_process, tmp_path):
+    """dbt compiled every Jinja template it rendered, in every process; the code compiled in one process is
+    saved with the versions that made it, and the next process with the same versions compiles none of the
+    templates it renders again (and dbt's compile gives the same SQL), while other versions or a damaged
+    file mean compiling, as before, and a new file."""
+    from dbt_common.clients import jinja
+    from dbt_common.clients.jinja import MacroFuzzEnvironment
+
+    installed = MacroFuzzEnvironment.compile  # another test's invocation may have installed the reuse
+    jinja_compiles = getattr(installed, "compiles_with", installed)
+    saved = tmp_path / "jinja_code.marshal"
+    fresh_process.setattr(dbt_templates, "COMPILED_TEMPLATES", saved)
+    compiles = []
+
+    def next_process(versions: str | None = None) -> str:
+        """A process's first invocation (`dbt compile` of a mart), counting what Jinja compiles."""
+        compiles.clear()
+
+        def counted(*args, **kwargs):
+            compiles.append(args[1])
+            return jinja_compiles(*args, **kwargs)
+
+        fresh_process.setattr(MacroFuzzEnvironment, "compile", counted)
+        fresh_process.setattr(dbt_templates, "_store", None)
+        fresh_process.setattr(jinja.template_cache, "file_cache", {})  # dbt's templates of macros, per process
+        if versions is not None:
+            fresh_process.setattr(dbt_templates, "versions", lambda: versions)
+        _invoke_once(fresh_process, tmp_path, "compile", "--select", "source_freshness")
+        return next(tmp_path.joinpath("work", "compiled").rglob("source_freshness.sql")).read_text()
+
+    (tmp_path / "data").mkdir()  # dbt-duckdb opens (creates) the warehouse file
+    first = next_process()
+    assert len(compiles) > 20 and saved.stat().st_size > 0  # the model's SQL and the macros it calls
+    assert next_process() == first and compiles == []
+    assert next_process("other versions") == first and len(compiles) > 20  # compiled again, and saved
+    fresh_process.undo()
+    saved.write_bytes(b"\xff damaged")
+    fresh_process.setattr(dbt_templates, "COMPILED_TEMPLATES", saved)
+    assert next_process() == first and len(compiles) > 20
+    assert next_process() == first and compiles == []  # the damaged file was replaced
