@@ -21,6 +21,10 @@ from fast_pipeline.sources.registry import SOURCE_IDS, get_source
 # a 15 s cold build. With these, 0.7 s (64 collections of the youngest objects instead of 1930, one full
 # collection instead of ten), for a few per cent more memory; every cycle is still collected.
 GC_THRESHOLDS = (20_000, 20, 10)
+# Pandera loads Hypothesis (for its data strategies) when it first validates, and Hypothesis then runs the
+# plugins other installed packages register: the only one here is trio's (selenium's, for the web page's tests), whose import
+# cost 0.3 s of every command that parses. No command draws examples; `./dev` sets the same for the tests.
+QUIET_HYPOTHESIS = {"HYPOTHESIS_NO_PLUGINS": "1"}
 
 
 def cmd_prepare(args, settings: Settings) -> int:
@@ -375,6 +379,8 @@ def run() -> None:
     everything a build loaded took a second, to free memory that the exit frees anyway. Every file and
     database is closed by then (a test checks that a build leaves no write-ahead log behind)."""
     gc.set_threshold(*GC_THRESHOLDS)
+    for name, value in QUIET_HYPOTHESIS.items():
+        os.environ[name] = os.environ.get(name) or value
     outcome: dict[str, int] = {}
     atexit.register(_end_process, outcome)  # registered first, so it runs last
     try:

@@ -191,3 +191,16 @@ def test_a_parse_that_fails_its_checks_loads_no_parsing_library(tmp_path):
         assert "fast_pipeline" in loaded and loaded.isdisjoint(PARSING_LIBRARIES + DATAFRAME_LIBRARIES), sorted(
             loaded & {*PARSING_LIBRARIES, *DATAFRAME_LIBRARIES}
         )
+
+
+def test_a_parse_runs_no_hypothesis_plugin(tmp_path):
+    """Pandera loads Hypothesis, which ran every plugin installed packages register: trio's (selenium's),
+    0.3 s of every command that parses. The program turns them off, even when the caller's environment
+    leaves the setting empty."""
+    out = tmp_path / "out.csv"
+    env = {"HYPOTHESIS_NO_PLUGINS": ""}
+    run, loaded = run_cli_logging_imports(
+        "parse", "us_dol_eo13126", str(EO_FILE), "-o", str(out), data_dir=tmp_path, env=env
+    )
+    assert run.code == 0 and out.stat().st_size > 0, run.stderr
+    assert {"pandera", "hypothesis"} <= loaded and "trio" not in loaded
