@@ -28,6 +28,7 @@ from dagster._core.remote_origin import RemoteRepositoryOrigin
 from dagster._core.workspace.load import location_origins_from_yaml_paths
 from sqlalchemy.engine import Engine
 
+from fast_pipeline.orchestration.dagster_migrations import read_migrations_once
 from fast_pipeline.settings import REPO_ROOT
 
 WORKSPACE_YAML = REPO_ROOT / "workspace.yaml"
@@ -179,7 +180,9 @@ def instance_for_build() -> Iterator[DagsterInstance]:
     dagster-postgres opens a new connection to the server for every statement unless its storages are told
     to keep one, as Dagster's webserver tells them: a build stores hundreds of events, and the connections
     were about a seventh of a cold build on PostgreSQL. A build keeps one open for its duration (the
-    SQLite storages keep their own, see sqlite_event_log; this changes nothing for them)."""
+    SQLite storages keep their own, see sqlite_event_log; this changes nothing for them). The storages read
+    Dagster's migration scripts once per process (dagster_migrations)."""
+    read_migrations_once()
     with DagsterInstance.get() as instance:
         instance.optimize_for_webserver(NO_STATEMENT_TIMEOUT, POOL_RECYCLE_S, POOL_MAX_OVERFLOW)
         try:

@@ -1,5 +1,6 @@
 """The event log with open connections keeps Dagster's files: what it writes, Dagster's own class reads, and
-a run's database file changes with each event (the webserver follows a live run by watching that file)."""
+a run's database file changes with each event (the webserver follows a live run by watching that file); a
+new instance's storages read Dagster's migration scripts once per process."""
 
 from __future__ import annotations
 
@@ -118,3 +119,40 @@ def test_a_run_database_that_exists_is_kept(tmp_path):
     pooled.dispose()
     records = SqliteEventLogStorage(str(tmp_path)).get_records_for_run("run").records
     assert [r.event_log_entry.user_message for r in records] == ["written by Dagster's class", "then by ours"]
+
+
+def test_an_instance_in_a_new_data_directory_reads_dagsters_migrations_once_per_process(tmp_path, monkeypatch):
+    """Each storage Dagster opened had alembic read all of Dagster's migration scripts again (seven times for
+    a new instance); now they are read once per process, and every new database is still stamped with the
+    newest migration."""
+    from alembic.script import Script, ScriptDirectory
+    from dagster._core.storage.event_log.sqlite import sqlite_event_log
+    from dagster._core.storage.sql import get_alembic_config
+
+    from fast_pipeline.orchestration.dagster_migrations import read_migrations_once
+
+    installed = ScriptDirectory.from_config.__func__  # a build in this process may have installed it already
+    alembic_builds = getattr(installed, "builds_with", installed)
+    monkeypatch.setattr(ScriptDirectory, "from_config", classmethod(alembic_builds))  # as Dagster has it
+    read, read_script = [], Script._from_path.__func__
+    monkeypatch.setattr(
+        Script, "_from_path", classmethod(lambda cls, *a, **k: read.append(a) or read_script(cls, *a, **k))
+    )
+
+    def scripts_read_by_a_new_instance(name: str) -> int:
+        read.clear()
+        data = tmp_path / name
+        prepare_environment(Settings(data_dir=data, duckdb_path=data / "warehouse.duckdb"))
+        with DagsterInstance.get():
+            scripts_read = len(read)
+        head = alembic_builds(ScriptDirectory, get_alembic_config(sqlite_event_log.__file__)).get_current_head()
+        for db in ("history/runs.db", "history/runs/index.db", "schedules/schedules.db"):
+            with contextlib.closing(sqlite3.connect(data / "dagster" / db)) as con:
+                assert con.execute("select version_num from alembic_version").fetchall() == [(head,)], db
+        return scripts_read
+
+    as_dagster_reads = scripts_read_by_a_new_instance("as-dagster-has-it")
+    read_migrations_once()
+    first = scripts_read_by_a_new_instance("first")
+    assert as_dagster_reads >= 5 * first > 0  # every storage read every script; now one reading of them
+    assert scripts_read_by_a_new_instance("second") == 0
