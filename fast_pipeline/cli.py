@@ -22,8 +22,8 @@ from fast_pipeline.sources.registry import SOURCE_IDS, get_source
 # collection instead of ten), for a few per cent more memory; every cycle is still collected.
 GC_THRESHOLDS = (20_000, 20, 10)
 # Pandera loads Hypothesis (for its data strategies) when it first validates, and Hypothesis then runs the
-# plugins other installed packages register: the only one here is trio's (selenium's, for the web page's tests), whose import
-# cost 0.3 s of every command that parses. No command draws examples; `./dev` sets the same for the tests.
+# plugins that installed packages register: here only trio's (selenium's, for the web page's tests), whose
+# import cost 0.3 s of every command that parses. No command draws examples; `./dev` sets the same for tests.
 QUIET_HYPOTHESIS = {"HYPOTHESIS_NO_PLUGINS": "1"}
 
 

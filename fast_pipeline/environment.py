@@ -74,6 +74,21 @@ def dagster_yaml(settings: Settings) -> str:
 DBT_INPUTS = ("models", "macros", "tests", "seeds", "dbt_project.yml", "profiles.yml")
 
 
+def installed_versions(distributions) -> dict[str, str | None]:
+    """Python's version and each distribution's (None when it is not installed): what a cache of dbt's
+    derived objects (config schemas, compiled templates) is valid for."""
+    import sys
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str | None:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return None
+
+    return {"python": sys.version, **{name: installed(name) for name in distributions}}
+
+
 def prepare_environment(settings: Settings) -> None:
     """Export what Dagster and dbt read from the environment, before either is imported."""
     if settings.dagster_storage_url:  # before anything is written: a server that is down is one line

@@ -54,7 +54,7 @@ from dagster_dbt.asset_utils import (
 from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
 
 from fast_pipeline.core import warehouse
-from fast_pipeline.environment import SAVED_MANIFEST, project_digest
+from fast_pipeline.environment import SAVED_MANIFEST, installed_versions, project_digest
 from fast_pipeline.orchestration import dbt_templates
 from fast_pipeline.settings import DBT_PROJECT_DIR
 
@@ -357,15 +357,7 @@ def _reuse_config_schemas() -> None:
 
 
 def _schema_versions() -> dict[str, str | None]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    def installed(name: str) -> str | None:
-        try:
-            return version(name)
-        except PackageNotFoundError:
-            return None
-
-    return {"python": sys.version, **{name: installed(name) for name in SCHEMA_DISTRIBUTIONS}}
+    return installed_versions(SCHEMA_DISTRIBUTIONS)
 
 
 def _load_config_schemas(path: Path, versions: Mapping[str, str | None]) -> dict[str, Any]:

@@ -20,11 +20,11 @@ import contextlib
 import hashlib
 import marshal
 import os
-import sys
 import types
 from pathlib import Path
 from typing import Any
 
+from fast_pipeline.environment import installed_versions
 from fast_pipeline.settings import DBT_PROJECT_DIR
 
 COMPILED_TEMPLATES = DBT_PROJECT_DIR / "target" / "jinja_code.marshal"
@@ -99,15 +99,7 @@ def _load(path: Path, versions: str) -> dict[str, types.CodeType]:
 
 def versions() -> str:
     """Python's and the distributions' versions: compiled code is kept for these only."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    def installed(name: str) -> str | None:
-        try:
-            return version(name)
-        except PackageNotFoundError:
-            return None
-
-    return repr((sys.version, [(name, installed(name)) for name in TEMPLATE_DISTRIBUTIONS]))
+    return repr(sorted(installed_versions(TEMPLATE_DISTRIBUTIONS).items()))
 
 
 def _name(value: Any) -> Any:
