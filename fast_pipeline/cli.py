@@ -24,7 +24,7 @@ GC_THRESHOLDS = (20_000, 20, 10)
 # Pandera loads Hypothesis (for its data strategies) when it first validates, and Hypothesis then runs the
 # plugins that installed packages register: here only trio's (selenium's, for the web page's tests), whose
 # import cost 0.3 s of every command that parses. No command draws examples; `./dev` sets the same for tests.
-QUIET_HYPOTHESIS = {"HYPOTHESIS_NO_PLUGINS": "1"}
+NO_HYPOTHESIS_PLUGINS = "HYPOTHESIS_NO_PLUGINS"
 
 
 def cmd_prepare(args, settings: Settings) -> int:
@@ -379,8 +379,7 @@ def run() -> None:
     everything a build loaded took a second, to free memory that the exit frees anyway. Every file and
     database is closed by then (a test checks that a build leaves no write-ahead log behind)."""
     gc.set_threshold(*GC_THRESHOLDS)
-    for name, value in QUIET_HYPOTHESIS.items():
-        os.environ[name] = os.environ.get(name) or value
+    os.environ[NO_HYPOTHESIS_PLUGINS] = os.environ.get(NO_HYPOTHESIS_PLUGINS) or "1"
     outcome: dict[str, int] = {}
     atexit.register(_end_process, outcome)  # registered first, so it runs last
     try:

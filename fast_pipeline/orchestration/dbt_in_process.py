@@ -54,7 +54,7 @@ from dagster_dbt.asset_utils import (
 from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
 
 from fast_pipeline.core import warehouse
-from fast_pipeline.environment import SAVED_MANIFEST, installed_versions, project_digest
+from fast_pipeline.environment import SAVED_MANIFEST, installed_versions, project_digest, replaced_whole
 from fast_pipeline.orchestration import dbt_templates
 from fast_pipeline.settings import DBT_PROJECT_DIR
 
@@ -348,7 +348,7 @@ def _reuse_config_schemas() -> None:
         schema = saved.get(key)
         if schema is None:
             schema = saved[key] = build(cls)
-            with contextlib.suppress(OSError, TypeError), _replaced_whole(path) as staged:  # read-only, not JSON
+            with contextlib.suppress(OSError, TypeError), replaced_whole(path) as staged:  # read-only, not JSON
                 staged.write_bytes(orjson.dumps({"versions": versions, "schemas": saved}))
         return schema
 
@@ -368,15 +368,6 @@ def _load_config_schemas(path: Path, versions: Mapping[str, str | None]) -> dict
     if not isinstance(saved, dict) or saved.get("versions") != versions:
         return {}
     return dict(saved.get("schemas") or {})
-
-
-@contextlib.contextmanager
-def _replaced_whole(path: Path) -> Iterator[Path]:
-    """A file to write beside `path` that then replaces it, by rename: another process may be reading it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staged = path.with_name(f"{path.name}.{os.getpid()}.new")
-    yield staged
-    os.replace(staged, path)
 
 
 def invoke(args: Sequence[str], manifest, callback, environment: Mapping[str, str]):
@@ -505,7 +496,7 @@ def parse_key(environment: Mapping[str, str]) -> tuple:
 
 def save_manifest(path: Path, key: tuple, manifest) -> None:
     """Pickle `manifest` with its key, whole or not at all."""
-    with _replaced_whole(path) as staged, open(staged, "wb") as out:
+    with replaced_whole(path) as staged, open(staged, "wb") as out:
         pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
         pickler.dispatch_table = {**copyreg.dispatch_table, type(manifest): _reduce_manifest}
         pickler.dump(key)

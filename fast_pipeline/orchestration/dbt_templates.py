@@ -19,12 +19,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
-import os
 import types
 from pathlib import Path
 from typing import Any
 
-from fast_pipeline.environment import installed_versions
+from fast_pipeline.environment import installed_versions, replaced_whole
 from fast_pipeline.settings import DBT_PROJECT_DIR
 
 COMPILED_TEMPLATES = DBT_PROJECT_DIR / "target" / "jinja_code.marshal"
@@ -79,12 +78,8 @@ class _Store:
         if not self.unsaved or self.code is None:
             return
         self.unsaved = False
-        staged = self.path.with_name(f"{self.path.name}.{os.getpid()}.new")
-        with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError), replaced_whole(self.path) as staged:
             staged.write_bytes(marshal.dumps({"versions": self.versions, "code": self.code}))
-            os.replace(staged, self.path)
-        staged.unlink(missing_ok=True)
 
 
 def _load(path: Path, versions: str) -> dict[str, types.CodeType]:
