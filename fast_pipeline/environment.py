@@ -22,6 +22,11 @@ telemetry:
   enabled: false
 nux:
   enabled: false  # no "Join the Dagster community" dialog over a fresh browser
+compute_logs:  # each step's stdout and stderr, in the UI; no `tail` processes echoing them here
+  module: fast_pipeline.orchestration.compute_logs
+  class: FileComputeLogManager
+  config:
+    base_dir: {{compute_logs}}
 run_coordinator:
   module: dagster.core.run_coordinator
   class: QueuedRunCoordinator
@@ -70,7 +75,8 @@ def dagster_yaml(settings: Settings) -> str:
         storage = dagster_storage.STORAGE_YAML
     else:  # where Dagster's default SQLite storage keeps its event log
         storage = SQLITE_EVENT_LOG_YAML.format(base_dir=json.dumps(str(settings.dagster_home / "history" / "runs")))
-    return DAGSTER_YAML.format(queue=queue) + storage
+    compute_logs = json.dumps(str(settings.dagster_home / "storage"))  # where Dagster's default keeps them
+    return DAGSTER_YAML.format(queue=queue, compute_logs=compute_logs) + storage
 
 
 DBT_INPUTS = ("models", "macros", "tests", "seeds", "dbt_project.yml", "profiles.yml")

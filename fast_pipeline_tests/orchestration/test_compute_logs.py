@@ -1,0 +1,62 @@
+"""A run's stdout and stderr, as the UI shows them, are captured into the step's files by the generated
+instance's compute log manager, with no process started to echo them on the terminal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from dagster import DagsterEventType, DagsterInstance, job, op
+
+from fast_pipeline.environment import prepare_environment
+from fast_pipeline.orchestration.compute_logs import FileComputeLogManager
+from fast_pipeline.settings import Settings
+
+
+@op
+def talkative():
+    print("printed by the step")
+    print("warned by the step", file=sys.stderr)
+    sys.stdout.flush()
+    # the descriptor itself is redirected (as sys.stdout's is fd 1 outside pytest): a child's output is captured
+    subprocess.run(["sh", "-c", "echo written by a child of the step"], stdout=sys.stdout, check=True)
+
+
+@job
+def talks():
+    talkative()
+
+
+def test_a_runs_output_is_in_its_captured_logs_and_no_process_mirrors_it(tmp_path, monkeypatch, capfd):
+    for name in ("FAST_DAGSTER_STORAGE_URL", "FAST_WAREHOUSE_URL", "FAST_DUCKDB_PATH", "DAGSTER_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FAST_DATA_DIR", str(tmp_path))
+    settings = Settings.from_env()
+    prepare_environment(settings)
+    started: list[list[str]] = []
+    popen_init = subprocess.Popen.__init__
+
+    def recording(self, args, *rest, **kwargs):
+        started.append([os.path.basename(str(a)) for a in args])
+        popen_init(self, args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", recording)
+    with DagsterInstance.from_config(str(settings.dagster_home)) as instance:
+        assert isinstance(instance.compute_log_manager, FileComputeLogManager)
+        result = talks.execute_in_process(instance=instance)
+        assert result.success
+        (captured,) = [
+            e.dagster_event.logs_captured_data
+            for e in instance.all_logs(result.run_id, of_type=DagsterEventType.LOGS_CAPTURED)
+        ]
+        manager = instance.compute_log_manager
+        log_key = [result.run_id, "compute_logs", captured.file_key]
+        logs = manager.get_log_data(log_key)
+        assert manager.is_capture_complete(log_key)
+    assert started == [["sh", "-c", "echo written by a child of the step"]]  # Dagster's default: + 2 tails, 2 watchers
+    assert logs.stdout.decode().splitlines() == ["printed by the step", "written by a child of the step"]
+    assert "warned by the step" in logs.stderr.decode().splitlines()  # among the run's console log
+    # in Dagster's default place, where an instance configured by hand would find them
+    assert (settings.dagster_home / "storage" / result.run_id / "compute_logs").is_dir()
+    assert "by the step" not in capfd.readouterr().out  # the terminal is the build's own
