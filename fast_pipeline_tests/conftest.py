@@ -88,6 +88,15 @@ LONGEST_FIRST = (
     "service",
     "faults/test_corrupt_archive.py",
     "screening",
+    # the longest of the quick subset (`./dev test --quick`), which has none of the above
+    "test_cli_errors.py",
+    "core/test_concurrency.py",
+    "postgres/test_warehouse_layer.py",
+    "resolution/test_records_each_row.py",
+    "postgres/test_dagster_storage.py",
+    "core/test_http.py",
+    "test_cli.py",
+    "orchestration/test_sqlite_event_log.py",
 )
 
 
