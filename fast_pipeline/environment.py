@@ -55,14 +55,20 @@ CONCURRENT_RUNS = f"""\
 """
 
 
-# SQLite storage: Dagster's default files and layout, the event log through an open connection per database
-# (orchestration/sqlite_event_log.py: storing an event cost 5-11 ms, hundreds of them per publish).
-SQLITE_EVENT_LOG_YAML = """\
+# SQLite storage: Dagster's default files and layout, through an open connection per database
+# (orchestration/sqlite_event_log.py: storing an event cost 5-11 ms, hundreds of them per publish;
+# orchestration/sqlite_run_storage.py: about 20 ms of every run).
+SQLITE_STORAGE_YAML = """\
+run_storage:
+  module: fast_pipeline.orchestration.sqlite_run_storage
+  class: PooledSqliteRunStorage
+  config:
+    base_dir: {runs_dir}
 event_log_storage:
   module: fast_pipeline.orchestration.sqlite_event_log
   class: PooledSqliteEventLogStorage
   config:
-    base_dir: {base_dir}
+    base_dir: {event_log_dir}
 """
 
 
@@ -73,8 +79,11 @@ def dagster_yaml(settings: Settings) -> str:
     queue = CONCURRENT_RUNS.format(runs=settings.max_concurrent_runs) if shared else ONE_RUN_AT_A_TIME
     if settings.dagster_storage_url:
         storage = dagster_storage.STORAGE_YAML
-    else:  # where Dagster's default SQLite storage keeps its event log
-        storage = SQLITE_EVENT_LOG_YAML.format(base_dir=json.dumps(str(settings.dagster_home / "history" / "runs")))
+    else:  # where Dagster's default SQLite storage keeps runs.db and the event log
+        history = settings.dagster_home / "history"
+        storage = SQLITE_STORAGE_YAML.format(
+            runs_dir=json.dumps(str(history)), event_log_dir=json.dumps(str(history / "runs"))
+        )
     compute_logs = json.dumps(str(settings.dagster_home / "storage"))  # where Dagster's default keeps them
     return DAGSTER_YAML.format(queue=queue, compute_logs=compute_logs) + storage
 
