@@ -390,6 +390,9 @@ def _quoted(table: str, schema: str = "raw") -> str:
 
 def _create_like(conn: Connection, table: str, frame: pd.DataFrame, schema: str = "raw") -> None:
     """Create `schema.table` with the frame's columns if it is missing; widen it by any new column."""
+    have = set(_columns(conn, table, schema))
+    if have and have.issuperset(frame.columns):  # the usual case: nothing to create, no types to infer
+        return
     if _is_duckdb(conn):
         con = native(conn)
         con.register("incoming", frame)
