@@ -12,8 +12,9 @@ same layout (a history written by either class is read by the other) and changes
 - a passive checkpoint of a run's database CHECKPOINT_DELAY after a write (one for a burst of events), so
   that the run's file itself changes: the webserver follows a run's live log by watching that file
   (Dagster's watchdog), not its write-ahead log;
-- a new run's database is a copy of an empty one made once per process by Dagster's own initialisation
-  (tables, write-ahead mode, alembic stamp), which otherwise loads alembic's scripts for every run;
+- a new run's database, and a new index, is a copy of an empty one made once per process by Dagster's own
+  initialisation (tables, write-ahead mode, alembic stamp, data migrations marked done: sqlite_empty),
+  which otherwise runs its DDL and loads alembic's scripts for every run;
 - that a table exists is looked up once (Dagster asks before storing every asset check event).
 
 The generated dagster.yaml selects it (fast_pipeline.environment) when Dagster's storage is SQLite.
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -34,9 +34,10 @@ from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool, QueuePool
 
+from fast_pipeline.orchestration.sqlite_empty import empty_database, place_copy
+
 OPEN_RUN_DATABASES = 4  # a build writes one run at a time; a webserver reads a few
 CHECKPOINT_DELAY = 0.05  # seconds from a write to the run's file changing (the UI's live log lags by that)
-_EMPTY_RUN_DATABASE: bytes | None = None  # see PooledSqliteEventLogStorage._empty_run_database
 
 
 class PooledSqliteEventLogStorage(SqliteEventLogStorage):
@@ -45,6 +46,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         self._tables_present: set[str] = set()
         self._unchecked: set[str] = set()  # run databases written since their last checkpoint
         self._checkpoint_timer: threading.Timer | None = None
+        # a new index as Dagster's own initialisation leaves it (tables, stamp, data migrations marked done)
+        place_copy(os.path.join(os.path.abspath(base_dir), f"{INDEX_SHARD_NAME}.db"), _empty_index)
         super().__init__(base_dir, inst_data)
 
     @classmethod
@@ -104,32 +107,22 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                     conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
     def _init_shard(self, shard: str, engine: Engine) -> None:
-        path = self.path_for_shard(shard)
-        if shard == INDEX_SHARD_NAME or os.path.exists(path):
-            self._initdb(engine)  # Dagster's own check (and stamp) of an existing database
-            return
-        staged = f"{path}.{os.getpid()}.new"  # not *.db: Dagster's list of runs globs for those
-        with open(staged, "wb") as out:
-            out.write(self._empty_run_database())
-        try:
-            os.link(staged, path)  # never replaces a database another process created meanwhile
-        except FileExistsError:
-            self._initdb(engine)  # that process may still be creating it: Dagster's retrying init
-        finally:
-            os.unlink(staged)
+        if shard == INDEX_SHARD_NAME or not place_copy(self.path_for_shard(shard), self._empty_run_database):
+            # an existing database (or one another process may still be creating): Dagster's own retrying
+            # check, and stamp
+            self._initdb(engine)
 
     def _empty_run_database(self) -> bytes:
-        """The bytes of a run database as Dagster's `_initdb` leaves it, made once in a scratch directory."""
-        global _EMPTY_RUN_DATABASE
-        if _EMPTY_RUN_DATABASE is None:
-            with tempfile.TemporaryDirectory() as scratch:
-                path = os.path.join(scratch, "empty.db")
-                engine = sa.create_engine(f"sqlite:///{path}", poolclass=NullPool)
-                self._initdb(engine)
-                engine.dispose()  # its last connection closed: the write-ahead log is folded into the file
-                with open(path, "rb") as empty:
-                    _EMPTY_RUN_DATABASE = empty.read()
-        return _EMPTY_RUN_DATABASE
+        """A run's database as Dagster's `_initdb` leaves it (sqlite_empty)."""
+
+        def make(scratch: str) -> str:
+            path = os.path.join(scratch, "run.db")
+            engine = sa.create_engine(f"sqlite:///{path}", poolclass=NullPool)
+            self._initdb(engine)
+            engine.dispose()  # its last connection closed: the write-ahead log is folded into the file
+            return path
+
+        return empty_database("event log run", make)
 
     def has_table(self, table_name: str) -> bool:
         if table_name not in self._tables_present and super().has_table(table_name):
@@ -156,3 +149,13 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
 def _tune(dbapi_connection, _record) -> None:
     dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+
+def _empty_index() -> bytes:
+    """The event log's index as Dagster's own class creates it in a new directory (sqlite_empty)."""
+
+    def make(scratch: str) -> str:
+        SqliteEventLogStorage(scratch).dispose()
+        return os.path.join(scratch, f"{INDEX_SHARD_NAME}.db")
+
+    return empty_database("event log index", make)

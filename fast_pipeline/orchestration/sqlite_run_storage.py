@@ -4,7 +4,8 @@ Dagster's `SqliteRunStorage` creates an engine and opens and closes a connection
 statement: about 20 ms of every edition's run (creating the run, its tags, its status events, the lookups of
 the run that the steps make), and more for a publish. This subclass keeps the same file, the same schema
 and the same migrations (Dagster's own class reads what it writes, and the other way round) and changes only
-how it connects: one engine for the storage, with one connection kept between statements. SQLite holds no
+how it connects: one engine for the storage, with one connection kept between statements; and a new
+runs.db is a copy of an empty one made once per process (sqlite_empty). SQLite holds no
 lock for a connection outside a transaction, so other processes (a webserver, another build) read and
 write the file as before; runs.db is in write-ahead mode from its creation, as Dagster makes it.
 
@@ -14,6 +15,7 @@ The generated dagster.yaml selects it (fast_pipeline.environment) when Dagster's
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Iterator
 
@@ -21,6 +23,8 @@ import sqlalchemy as sa
 from dagster._core.storage.runs.sqlite.sqlite_run_storage import SqliteRunStorage
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
+
+from fast_pipeline.orchestration.sqlite_empty import empty_database, place_copy
 
 KEPT_CONNECTIONS = 1  # a build uses the storage from one thread at a time
 EXTRA_CONNECTIONS = 4  # opened while several threads use it at once (a webserver's), closed after use
@@ -35,6 +39,12 @@ class PooledSqliteRunStorage(SqliteRunStorage):
     @classmethod
     def from_config_value(cls, inst_data, config_value) -> PooledSqliteRunStorage:
         return cls.from_local(inst_data=inst_data, **config_value)  # Dagster's names its own class here
+
+    @classmethod
+    def from_local(cls, base_dir: str, inst_data=None) -> PooledSqliteRunStorage:
+        """Dagster's checks and migrations, of a copy of an empty runs.db when there is none (sqlite_empty)."""
+        place_copy(os.path.join(base_dir, "runs.db"), _empty_runs_database)
+        return super().from_local(base_dir, inst_data)
 
     def _engine(self) -> Engine:
         with self._engine_lock:
@@ -60,3 +70,14 @@ class PooledSqliteRunStorage(SqliteRunStorage):
                 self._pooled_engine.dispose()
                 self._pooled_engine = None
         super().dispose()
+
+
+def _empty_runs_database() -> bytes:
+    """runs.db as Dagster's own class creates it in a new directory, indexes built and data migrations
+    marked done (its run storage id is given on first use, not at creation)."""
+
+    def make(scratch: str) -> str:
+        SqliteRunStorage.from_local(scratch).dispose()
+        return os.path.join(scratch, "runs.db")
+
+    return empty_database("runs", make)

@@ -122,13 +122,16 @@ def test_a_run_database_that_exists_is_kept(tmp_path):
 
 
 def test_an_instance_in_a_new_data_directory_reads_dagsters_migrations_once_per_process(tmp_path, monkeypatch):
-    """Each storage Dagster opened had alembic read all of Dagster's migration scripts again (seven times for
-    a new instance); now they are read once per process, and every new database is still stamped with the
-    newest migration."""
+    """Each storage Dagster opened had alembic read all of Dagster's migration scripts again (five to seven
+    times for a new instance); now they are read once per process, and every new database is still stamped
+    with the newest migration."""
     from alembic.script import Script, ScriptDirectory
     from dagster._core.storage.event_log.sqlite import sqlite_event_log
+    from dagster._core.storage.runs.sqlite.sqlite_run_storage import SqliteRunStorage
+    from dagster._core.storage.schedules.sqlite.sqlite_schedule_storage import SqliteScheduleStorage
     from dagster._core.storage.sql import get_alembic_config
 
+    from fast_pipeline.orchestration import sqlite_empty
     from fast_pipeline.orchestration.dagster_migrations import read_migrations_once
 
     installed = ScriptDirectory.from_config.__func__  # a build in this process may have installed it already
@@ -151,8 +154,67 @@ def test_an_instance_in_a_new_data_directory_reads_dagsters_migrations_once_per_
                 assert con.execute("select version_num from alembic_version").fetchall() == [(head,)], db
         return scripts_read
 
-    as_dagster_reads = scripts_read_by_a_new_instance("as-dagster-has-it")
+    plain = tmp_path / "as-dagster-has-it"  # Dagster's own storages in a new directory
+    SqliteRunStorage.from_local(str(plain / "history")).dispose()
+    SqliteEventLogStorage(str(plain / "history" / "runs")).dispose()
+    SqliteScheduleStorage.from_local(str(plain / "schedules")).dispose()
+    as_dagster_reads = len(read)
     read_migrations_once()
+    monkeypatch.setattr(sqlite_empty, "_EMPTY", {})  # this process has made no empty database yet
     first = scripts_read_by_a_new_instance("first")
     assert as_dagster_reads >= 5 * first > 0  # every storage read every script; now one reading of them
     assert scripts_read_by_a_new_instance("second") == 0
+
+
+def test_a_new_data_directorys_databases_are_the_ones_dagster_creates_and_copied(tmp_path, monkeypatch):
+    """runs.db, the event log's index.db and schedules.db of a new instance are copies of empty ones made once
+    per process (orchestration/sqlite_empty): the same tables, indexes, stamp, journal mode and data
+    migrations marked done as Dagster's own classes give a new directory, and the second new instance of
+    the process runs no DDL at all."""
+    import sqlalchemy as sa
+    from dagster._core.storage.runs.sqlite.sqlite_run_storage import SqliteRunStorage
+    from dagster._core.storage.schedules.sqlite.sqlite_schedule_storage import SqliteScheduleStorage
+    from sqlalchemy.engine import Engine
+
+    from fast_pipeline.orchestration import sqlite_empty
+
+    for name in ("FAST_DAGSTER_STORAGE_URL", "FAST_WAREHOUSE_URL", "FAST_DUCKDB_PATH", "DAGSTER_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    plain = tmp_path / "plain"
+    SqliteRunStorage.from_local(str(plain / "history")).dispose()
+    SqliteEventLogStorage(str(plain / "history" / "runs")).dispose()
+    SqliteScheduleStorage.from_local(str(plain / "schedules")).dispose()
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_):
+        statements.append(statement)
+
+    def new_instance(name: str):
+        statements.clear()
+        data = tmp_path / name
+        prepare_environment(Settings(data_dir=data, duckdb_path=data / "warehouse.duckdb"))
+        with DagsterInstance.get() as instance:
+            instance.get_runs(limit=1)
+            instance.get_dynamic_partitions("editions")
+            instance.all_instigator_state()
+        return data / "dagster", [s for s in statements if s.lstrip().upper().startswith(("CREATE", "ALTER"))]
+
+    sa.event.listen(Engine, "before_cursor_execute", record)
+    try:
+        first, _ = new_instance("first")
+        second, ddl = new_instance("second")
+        monkeypatch.setattr(sqlite_empty, "_EMPTY", {})
+        _, ddl_again = new_instance("second")  # the same directory, in a process that has made no empty one
+    finally:
+        sa.event.remove(Engine, "before_cursor_execute", record)
+    assert ddl == ddl_again == []
+    assert sqlite_empty._EMPTY == {}  # an existing directory made none
+    for db in ("history/runs.db", "history/runs/index.db", "schedules/schedules.db"):
+        dagsters = _schema(plain / db)
+        assert _schema(first / db) == _schema(second / db) == dagsters, db
+        assert dagsters[0] and dagsters[1] and dagsters[2] == "wal", db
+        with contextlib.closing(sqlite3.connect(plain / db)) as con:
+            marked = con.execute("select name from secondary_indexes order by name").fetchall()
+        with contextlib.closing(sqlite3.connect(second / db)) as con:
+            assert con.execute("select name from secondary_indexes order by name").fetchall() == marked, db
+    assert not [p for p in second.rglob("*.new")]  # no staged copy left

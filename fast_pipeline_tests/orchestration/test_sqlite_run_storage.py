@@ -40,13 +40,13 @@ def test_runs_go_through_one_connection_and_dagsters_own_class_reads_them(tmp_pa
     try:
         with DagsterInstance.from_config(str(settings.dagster_home)) as instance:
             assert isinstance(instance.run_storage, PooledSqliteRunStorage)
-            opened.clear()  # opening the instance connects (Dagster's migration check, and the kept connection)
+            opened.clear()  # opening the instance connects for Dagster's migration check
             run_ids = [small.execute_in_process(instance=instance).run_id for _ in range(3)]
     finally:
         sa.event.remove(Pool, "connect", record)
-    # three runs, and not one new connection to runs.db (Dagster's class: one for every statement, dozens a run)
-    assert str(history / "runs.db") not in opened
-    assert {p for p in opened if p.startswith(str(history))} == {str(history / "runs" / f"{r}.db") for r in run_ids}
+    # three runs, and at most the kept connection to runs.db (Dagster's class: one per statement, dozens a run)
+    assert opened.count(str(history / "runs.db")) <= 1
+    assert {str(history / "runs" / f"{r}.db") for r in run_ids} <= set(opened)  # what the recording sees
 
     plain = SqliteRunStorage.from_local(str(history))
     assert {r.run_id: r.status for r in plain.get_runs()} == dict.fromkeys(run_ids, DagsterRunStatus.SUCCESS)
