@@ -48,3 +48,25 @@ def place_copy(path: str, content: Callable[[], bytes]) -> bool:
         return False
     finally:
         os.unlink(staged)
+
+
+class CopiedWhenNew:
+    """For a subclass of a Dagster SQLite storage made by `from_local(base_dir)` (runs.db, schedules.db):
+    a missing `<DATABASE>.db` is first placed as a copy of the one `DAGSTER_CLASS` creates, then Dagster's
+    own `from_local` checks (and migrates) it as it would any existing database."""
+
+    DATABASE: str
+    DAGSTER_CLASS: type
+
+    @classmethod
+    def from_config_value(cls, inst_data, config_value):
+        return cls.from_local(inst_data=inst_data, **config_value)  # Dagster's names its own class here
+
+    @classmethod
+    def from_local(cls, base_dir: str, inst_data=None):
+        def make(scratch: str) -> str:
+            cls.DAGSTER_CLASS.from_local(scratch).dispose()
+            return os.path.join(scratch, f"{cls.DATABASE}.db")
+
+        place_copy(os.path.join(base_dir, f"{cls.DATABASE}.db"), lambda: empty_database(cls.DATABASE, make))
+        return super().from_local(base_dir, inst_data)

@@ -15,7 +15,6 @@ The generated dagster.yaml selects it (fast_pipeline.environment) when Dagster's
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 from collections.abc import Iterator
 
@@ -24,27 +23,19 @@ from dagster._core.storage.runs.sqlite.sqlite_run_storage import SqliteRunStorag
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
 
-from fast_pipeline.orchestration.sqlite_empty import empty_database, place_copy
+from fast_pipeline.orchestration.sqlite_empty import CopiedWhenNew
 
 KEPT_CONNECTIONS = 1  # a build uses the storage from one thread at a time
 EXTRA_CONNECTIONS = 4  # opened while several threads use it at once (a webserver's), closed after use
 
 
-class PooledSqliteRunStorage(SqliteRunStorage):
+class PooledSqliteRunStorage(CopiedWhenNew, SqliteRunStorage):
+    DATABASE, DAGSTER_CLASS = "runs", SqliteRunStorage  # a new runs.db: a copy (sqlite_empty)
+
     def __init__(self, conn_string: str, inst_data=None):
         self._pooled_engine: Engine | None = None
         self._engine_lock = threading.Lock()
         super().__init__(conn_string, inst_data)
-
-    @classmethod
-    def from_config_value(cls, inst_data, config_value) -> PooledSqliteRunStorage:
-        return cls.from_local(inst_data=inst_data, **config_value)  # Dagster's names its own class here
-
-    @classmethod
-    def from_local(cls, base_dir: str, inst_data=None) -> PooledSqliteRunStorage:
-        """Dagster's checks and migrations, of a copy of an empty runs.db when there is none (sqlite_empty)."""
-        place_copy(os.path.join(base_dir, "runs.db"), _empty_runs_database)
-        return super().from_local(base_dir, inst_data)
 
     def _engine(self) -> Engine:
         with self._engine_lock:
@@ -70,14 +61,3 @@ class PooledSqliteRunStorage(SqliteRunStorage):
                 self._pooled_engine.dispose()
                 self._pooled_engine = None
         super().dispose()
-
-
-def _empty_runs_database() -> bytes:
-    """runs.db as Dagster's own class creates it in a new directory, indexes built and data migrations
-    marked done (its run storage id is given on first use, not at creation)."""
-
-    def make(scratch: str) -> str:
-        SqliteRunStorage.from_local(scratch).dispose()
-        return os.path.join(scratch, "runs.db")
-
-    return empty_database("runs", make)

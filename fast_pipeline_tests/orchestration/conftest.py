@@ -82,3 +82,13 @@ def builds(tmp_path_factory) -> Builds:
     link_edition(mirror, NEXT, NEXT)
     second = cli(settings, mirror, "build", "--source", SID)
     return Builds(settings, mirror, first, second)
+
+
+@pytest.fixture
+def sqlite_settings(tmp_path, monkeypatch) -> Settings:
+    """Settings for a data directory in tmp_path with Dagster's storage on SQLite and nothing of the caller's
+    environment; what prepare_environment then exports is put back when the test ends."""
+    for name in ("FAST_DAGSTER_STORAGE_URL", "FAST_WAREHOUSE_URL", "FAST_DUCKDB_PATH", "DAGSTER_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FAST_DATA_DIR", str(tmp_path))
+    return Settings.from_env()

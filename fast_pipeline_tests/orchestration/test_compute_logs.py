@@ -12,7 +12,6 @@ from dagster import DagsterEventType, DagsterInstance, job, op
 
 from fast_pipeline.environment import prepare_environment
 from fast_pipeline.orchestration.compute_logs import FileComputeLogManager
-from fast_pipeline.settings import Settings
 
 
 @op
@@ -29,11 +28,8 @@ def talks():
     talkative()
 
 
-def test_a_runs_output_is_in_its_captured_logs_and_echoed_by_no_process(tmp_path, monkeypatch, capfd):
-    for name in ("FAST_DAGSTER_STORAGE_URL", "FAST_WAREHOUSE_URL", "FAST_DUCKDB_PATH", "DAGSTER_HOME"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("FAST_DATA_DIR", str(tmp_path))
-    settings = Settings.from_env()
+def test_a_runs_output_is_in_its_captured_logs_and_echoed_by_no_process(sqlite_settings, monkeypatch, capfd):
+    settings = sqlite_settings
     prepare_environment(settings)
     started: list[list[str]] = []
     popen_init = subprocess.Popen.__init__

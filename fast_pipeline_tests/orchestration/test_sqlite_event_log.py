@@ -75,11 +75,8 @@ def test_each_event_reaches_the_runs_own_file(tmp_path):
     pooled.dispose()
 
 
-def test_the_generated_instance_uses_it_for_sqlite_storage(tmp_path, monkeypatch):
-    for name in ("FAST_DAGSTER_STORAGE_URL", "FAST_WAREHOUSE_URL", "FAST_DUCKDB_PATH", "DAGSTER_HOME"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("FAST_DATA_DIR", str(tmp_path))
-    settings = Settings.from_env()
+def test_the_generated_instance_uses_it_for_sqlite_storage(sqlite_settings):
+    settings = sqlite_settings
     prepare_environment(settings)
     with DagsterInstance.get() as instance:
         assert isinstance(instance.event_log_storage, PooledSqliteEventLogStorage)
@@ -166,7 +163,9 @@ def test_an_instance_in_a_new_data_directory_reads_dagsters_migrations_once_per_
     assert scripts_read_by_a_new_instance("second") == 0
 
 
-def test_a_new_data_directorys_databases_are_the_ones_dagster_creates_and_copied(tmp_path, monkeypatch):
+def test_a_new_data_directorys_databases_are_the_ones_dagster_creates_and_copied(
+    tmp_path, sqlite_settings, monkeypatch
+):
     """runs.db, the event log's index.db and schedules.db of a new instance are copies of empty ones made once
     per process (orchestration/sqlite_empty): the same tables, indexes, stamp, journal mode and data
     migrations marked done as Dagster's own classes give a new directory, and the second new instance of
@@ -178,8 +177,6 @@ def test_a_new_data_directorys_databases_are_the_ones_dagster_creates_and_copied
 
     from fast_pipeline.orchestration import sqlite_empty
 
-    for name in ("FAST_DAGSTER_STORAGE_URL", "FAST_WAREHOUSE_URL", "FAST_DUCKDB_PATH", "DAGSTER_HOME"):
-        monkeypatch.delenv(name, raising=False)
     plain = tmp_path / "plain"
     SqliteRunStorage.from_local(str(plain / "history")).dispose()
     SqliteEventLogStorage(str(plain / "history" / "runs")).dispose()

@@ -10,7 +10,6 @@ from sqlalchemy.pool import Pool
 
 from fast_pipeline.environment import prepare_environment
 from fast_pipeline.orchestration.sqlite_run_storage import PooledSqliteRunStorage
-from fast_pipeline.settings import Settings
 
 
 @op
@@ -23,11 +22,8 @@ def small():
     nothing()
 
 
-def test_runs_go_through_one_connection_and_dagsters_own_class_reads_them(tmp_path, monkeypatch):
-    for name in ("FAST_DAGSTER_STORAGE_URL", "FAST_WAREHOUSE_URL", "FAST_DUCKDB_PATH", "DAGSTER_HOME"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("FAST_DATA_DIR", str(tmp_path))
-    settings = Settings.from_env()
+def test_runs_go_through_one_connection_and_dagsters_own_class_reads_them(sqlite_settings):
+    settings = sqlite_settings
     prepare_environment(settings)
     history = settings.dagster_home / "history"
     opened: list[str] = []
