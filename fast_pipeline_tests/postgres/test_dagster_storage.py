@@ -10,13 +10,13 @@ import socket
 import pytest
 import yaml
 from dagster import DagsterInstance
-from dagster._core.storage.runs.sqlite.sqlite_run_storage import SqliteRunStorage
 from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage, PostgresScheduleStorage
 
 from fast_pipeline.cli import main
 from fast_pipeline.core.errors import ConfigError
 from fast_pipeline.dagster_storage import ENV, check_url
 from fast_pipeline.environment import prepare_environment
+from fast_pipeline.orchestration.sqlite_run_storage import PooledSqliteRunStorage
 from fast_pipeline.settings import Settings
 
 
@@ -80,7 +80,7 @@ def test_without_the_url_the_instance_stays_on_sqlite(tmp_path, postgres_url, re
     assert "storage" not in yaml.safe_load((settings.dagster_home / "dagster.yaml").read_text(encoding="utf-8"))
     assert ENV not in os.environ
     with DagsterInstance.from_config(str(settings.dagster_home)) as instance:
-        assert isinstance(instance.run_storage, SqliteRunStorage)  # as subclassed by orchestration/sqlite_run_storage
+        assert type(instance.run_storage) is PooledSqliteRunStorage  # Dagster's SqliteRunStorage, connection kept
 
 
 def test_url_comes_from_the_environment(monkeypatch, postgres_url):
