@@ -5,9 +5,9 @@ statement: about 20 ms of every edition's run (creating the run, its tags, its s
 the run that the steps make), and more for a publish. This subclass keeps the same file, the same schema
 and the same migrations (Dagster's own class reads what it writes, and the other way round) and changes only
 how it connects: one engine for the storage, with one connection kept between statements; and a new
-runs.db is a copy of an empty one made once per process (sqlite_empty). SQLite holds no
-lock for a connection outside a transaction, so other processes (a webserver, another build) read and
-write the file as before; runs.db is in write-ahead mode from its creation, as Dagster makes it.
+runs.db is a copy of an empty one made once per process (sqlite_empty). SQLite holds no lock for a
+connection outside a transaction, so other processes (a webserver, another build) read and write the file
+as before; runs.db is in write-ahead mode from its creation, as Dagster makes it.
 
 The generated dagster.yaml selects it (fast_pipeline.environment) when Dagster's storage is SQLite.
 """

@@ -118,14 +118,22 @@ def test_a_run_database_that_exists_is_kept(tmp_path):
     assert [r.event_log_entry.user_message for r in records] == ["written by Dagster's class", "then by ours"]
 
 
+def _dagsters_own_storages(home) -> None:
+    """The databases Dagster's own SQLite classes create in a new instance directory (its default layout)."""
+    from dagster._core.storage.runs.sqlite.sqlite_run_storage import SqliteRunStorage
+    from dagster._core.storage.schedules.sqlite.sqlite_schedule_storage import SqliteScheduleStorage
+
+    SqliteRunStorage.from_local(str(home / "history")).dispose()
+    SqliteEventLogStorage(str(home / "history" / "runs")).dispose()
+    SqliteScheduleStorage.from_local(str(home / "schedules")).dispose()
+
+
 def test_an_instance_in_a_new_data_directory_reads_dagsters_migrations_once_per_process(tmp_path, monkeypatch):
     """Each storage Dagster opened had alembic read all of Dagster's migration scripts again (five to seven
     times for a new instance); now they are read once per process, and every new database is still stamped
     with the newest migration."""
     from alembic.script import Script, ScriptDirectory
     from dagster._core.storage.event_log.sqlite import sqlite_event_log
-    from dagster._core.storage.runs.sqlite.sqlite_run_storage import SqliteRunStorage
-    from dagster._core.storage.schedules.sqlite.sqlite_schedule_storage import SqliteScheduleStorage
     from dagster._core.storage.sql import get_alembic_config
 
     from fast_pipeline.orchestration import sqlite_empty
@@ -152,9 +160,7 @@ def test_an_instance_in_a_new_data_directory_reads_dagsters_migrations_once_per_
         return scripts_read
 
     plain = tmp_path / "as-dagster-has-it"  # Dagster's own storages in a new directory
-    SqliteRunStorage.from_local(str(plain / "history")).dispose()
-    SqliteEventLogStorage(str(plain / "history" / "runs")).dispose()
-    SqliteScheduleStorage.from_local(str(plain / "schedules")).dispose()
+    _dagsters_own_storages(plain)
     as_dagster_reads = len(read)
     read_migrations_once()
     monkeypatch.setattr(sqlite_empty, "_EMPTY", {})  # this process has made no empty database yet
@@ -171,16 +177,12 @@ def test_a_new_data_directorys_databases_are_the_ones_dagster_creates_and_copied
     migrations marked done as Dagster's own classes give a new directory, and the second new instance of
     the process runs no DDL at all."""
     import sqlalchemy as sa
-    from dagster._core.storage.runs.sqlite.sqlite_run_storage import SqliteRunStorage
-    from dagster._core.storage.schedules.sqlite.sqlite_schedule_storage import SqliteScheduleStorage
     from sqlalchemy.engine import Engine
 
     from fast_pipeline.orchestration import sqlite_empty
 
     plain = tmp_path / "plain"
-    SqliteRunStorage.from_local(str(plain / "history")).dispose()
-    SqliteEventLogStorage(str(plain / "history" / "runs")).dispose()
-    SqliteScheduleStorage.from_local(str(plain / "schedules")).dispose()
+    _dagsters_own_storages(plain)
     statements: list[str] = []
 
     def record(_conn, _cursor, statement, *_):
