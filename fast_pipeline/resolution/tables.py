@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from fast_pipeline.core import warehouse
 from fast_pipeline.core.warehouse_tables import read_table, replace_tables
 from fast_pipeline.resolution.records import RECORD_INPUTS, party_records
 from fast_pipeline.resolution.resolve import resolve
@@ -33,15 +34,17 @@ class Resolved:
 
 def resolve_warehouse(target) -> Resolved:
     """Resolve the parties of every published action in the warehouse (a DuckDB path, or a URL of either
-    database) and replace the resolved tables with the result."""
-    records = party_records(read_table(target, *ACTIONS, columns=RECORD_INPUTS))
-    result = resolve(records, read_table(target, *OVERRIDES))
-    frames = {
-        "party_records": records,
-        "parties": result.parties,
-        "party_links": result.party_links,
-        "party_redirects": result.party_redirects,
-    }
-    replace_tables(target, SCHEMA, frames)
+    database) and replace the resolved tables with the result. Its three sessions join one open DuckDB
+    database (warehouse.kept_open) instead of each opening the file and checkpointing it as it closes."""
+    with warehouse.kept_open(target):
+        records = party_records(read_table(target, *ACTIONS, columns=RECORD_INPUTS))
+        result = resolve(records, read_table(target, *OVERRIDES))
+        frames = {
+            "party_records": records,
+            "parties": result.parties,
+            "party_links": result.party_links,
+            "party_redirects": result.party_redirects,
+        }
+        replace_tables(target, SCHEMA, frames)
     merges = int((result.party_links["relation"] == "same").sum())
     return Resolved({name: len(frame) for name, frame in frames.items()}, merges, list(result.unmatched_overrides))
