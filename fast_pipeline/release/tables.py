@@ -231,10 +231,12 @@ def write_duckdb(path: Path, tables: list[Table], parquet: dict[str, Path]) -> N
     """One DuckDB file holding every table, loaded from the release's own Parquet files, with comments.
 
     DuckDB stamps each new file with a random identifier, so this file is the one release file that is
-    not byte-identical between rebuilds (its tables are)."""
+    not byte-identical between rebuilds (its tables are). Tables and comments are one transaction: each
+    statement in a transaction of its own (a commit for every table and every comment) took a third longer."""
     con = duckdb.connect(config={"threads": 1})
     try:
         con.execute(f"attach {sql_text(path)} as rel (storage_version '{DUCKDB_STORAGE}')")
+        con.execute("begin transaction")
         for t in tables:
             con.execute(f'create table rel."{t.name}" as select * from read_parquet({sql_text(parquet[t.name])})')
             doc = describe(t.name)
@@ -243,6 +245,7 @@ def write_duckdb(path: Path, tables: list[Table], parquet: dict[str, Path]) -> N
             for col in t.columns:
                 if doc["columns"].get(col):
                     con.execute(f'comment on column rel."{t.name}"."{col}" is {sql_text(doc["columns"][col])}')
+        con.execute("commit")
         con.execute("detach rel")
     finally:
         con.close()
