@@ -164,10 +164,12 @@ def test_resolution_opens_the_duckdb_file_once(built, tmp_path):
 
     db = tmp_path / "warehouse.duckdb"
     shutil.copy(built.db, db)
-    live, opened = set(), []
+    live: set[int] = set()  # this process's connections open now
+    opened = []  # the connections that opened the file: none of the others had it open
 
     def connected(dbapi_connection, _record):
-        opened.extend([] if live else [dbapi_connection])
+        if not live:
+            opened.append(dbapi_connection)
         live.add(id(dbapi_connection))
 
     def closed(dbapi_connection, _record):
