@@ -11,18 +11,25 @@ kept as (
     from present as c
     join present as p on p.action_id = c.action_id and p.edition_seq = c.edition_seq - 1
 ),
-kept_fields as (  -- every field either edition fills (two equality joins: one on `in (seq, seq - 1)` paired
-                   -- each kept row with every edition of its action, quadratic in the number of editions)
-    select k.source_id, k.action_id, k.edition_seq, v.field
+new_values as (  -- what a kept action's fields hold in its edition
+    select k.source_id, k.action_id, k.edition_seq, v.field, v.value
     from kept as k
     join tracked as v on v.action_id = k.action_id and v.edition_seq = k.edition_seq
-    union
-    select k.source_id, k.action_id, k.edition_seq, v.field
+),
+old_values as (  -- and in the edition before, on the same row as the kept edition
+    select k.source_id, k.action_id, k.edition_seq, v.field, v.value
     from kept as k
     join tracked as v on v.action_id = k.action_id and v.edition_seq = k.edition_seq - 1
 )
-select f.source_id, f.action_id, f.edition_seq, f.field, o.value as old_value, n.value as new_value
-from kept_fields as f
-left join tracked as n on n.action_id = f.action_id and n.edition_seq = f.edition_seq and n.field = f.field
-left join tracked as o on o.action_id = f.action_id and o.edition_seq = f.edition_seq - 1 and o.field = f.field
+-- one full join on equalities: a field either edition fills, once (a union of the fields, then a left join
+-- to each side, sorted the 120,000 values three times on PostgreSQL)
+select
+    coalesce(n.source_id, o.source_id) as source_id,
+    coalesce(n.action_id, o.action_id) as action_id,
+    coalesce(n.edition_seq, o.edition_seq) as edition_seq,
+    coalesce(n.field, o.field) as field,
+    o.value as old_value,
+    n.value as new_value
+from new_values as n
+full join old_values as o on o.action_id = n.action_id and o.edition_seq = n.edition_seq and o.field = n.field
 where n.value is distinct from o.value

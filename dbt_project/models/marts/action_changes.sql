@@ -10,13 +10,16 @@ steps as (
     left join editions as p on p.source_id = e.source_id and p.edition_seq = e.edition_seq - 1
 ),
 actions as (
-    select source_id, action_id, edition_seq, natural_key, party_name from {{ ref('int_actions__unioned') }}
+    select source_id, action_id, edition_seq, natural_key, party_name,
+           min(edition_seq) over (partition by action_id) as first_edition_seq
+    from {{ ref('int_actions__unioned') }}
 ),
 added as (
     select c.source_id, c.edition_seq, c.action_id, 'added' as change,
            cast(null as varchar) as field, cast(null as varchar) as old_value, cast(null as varchar) as new_value,
-           exists (select 1 from actions as e
-                   where e.action_id = c.action_id and e.edition_seq < c.edition_seq - 1) as relisted,
+           -- listed before, in an edition earlier than the one before (a correlated `exists` here scanned
+           -- every action once per addition on PostgreSQL)
+           c.first_edition_seq < c.edition_seq - 1 as relisted,
            c.natural_key, c.party_name
     from actions as c
     where not exists (select 1 from actions as p where p.action_id = c.action_id and p.edition_seq = c.edition_seq - 1)
