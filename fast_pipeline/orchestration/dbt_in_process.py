@@ -383,7 +383,8 @@ def invoke(args: Sequence[str], manifest, callback, environment: Mapping[str, st
     _name_flag_sources_without_reading_source()
     _reuse_config_schemas()
     _build_macro_namespaces_in_one_pass()
-    with _environment(environment):
+    # dbt-postgres connects with no libpq `options`, so libpq reads PGOPTIONS: the warehouse's session settings
+    with _environment({**environment, "PGOPTIONS": warehouse.pg_options(os.environ.get("PGOPTIONS"))}):
         try:
             return dbtRunner(manifest=manifest, callbacks=[callback] if callback else []).invoke(list(args))
         finally:

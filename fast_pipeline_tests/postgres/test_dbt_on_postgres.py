@@ -23,7 +23,7 @@ from fast_pipeline.release import write_release
 from fast_pipeline.release.package import DUCKDB_FILE
 from fast_pipeline.settings import Settings
 from fast_pipeline.sources.registry import SOURCE_IDS, get_source
-from fast_pipeline_tests.support.dbt import build_warehouse_models
+from fast_pipeline_tests.support.dbt import build_warehouse_models, dbt
 
 SOURCES = ("br_mte_lista_suja", "us_dhs_uflpa", "us_dol_ilab", "us_dol_eo13126")
 HELD_BACK = ("us_dol_ilab", "2018-app-xml_2019-08-30")  # recorded as gate failed: source_freshness holds it back
@@ -161,6 +161,15 @@ def test_the_history_saw_changes_and_a_held_back_edition(both_warehouses):
         order = conn.exec_driver_sql("select x from (values ('a'), ('B')) as v(x) order by x").scalars().all()
     assert order == ["a", "B"] or "english_collation" not in pg
     assert pd.notna(kinds["changed"])
+
+
+def test_dbt_runs_its_postgresql_sessions_without_jit(both_warehouses):
+    """PostgreSQL's JIT compiled the models' plans for longer than they ran (warehouse.PG_SESSION_OPTIONS):
+    dbt-postgres's own connections run without it too."""
+    _, pg, work = both_warehouses
+    query = "select current_setting('jit') as jit, (select boot_val from pg_settings where name = 'jit') as server"
+    shown = dbt(["show", "--inline", query], pg, work / "postgres")
+    assert [tuple(row) for row in shown.results[0].agate_table.rows] == [("off", "on")]
 
 
 def test_a_release_written_from_postgres_has_the_bytes_of_the_one_from_duckdb(both_warehouses):

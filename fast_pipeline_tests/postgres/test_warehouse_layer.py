@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from urllib.parse import quote
 
 import pandas as pd
 import pytest
@@ -199,6 +200,17 @@ def test_a_server_that_is_down_is_one_config_error(postgres_cluster):
         warehouse.edition_rows(url)
     assert caught.value.message.startswith("FAST_WAREHOUSE_URL: cannot connect to postgresql://nobody:***@")
     assert "secret" not in caught.value.message
+
+
+def test_sessions_run_without_jit_and_keep_the_urls_own_options(postgres_url):
+    """PostgreSQL's JIT compiled the models' and the release's plans for longer than they ran
+    (warehouse.PG_SESSION_OPTIONS); options the URL gives still apply, and win where they say otherwise."""
+    show = "select current_setting('jit'), current_setting('work_mem'), (select boot_val from pg_settings where name = 'jit')"
+    with warehouse.session(postgres_url, read_only=True) as conn:
+        assert conn.exec_driver_sql(show).one() == ("off", "4MB", "on")  # the server's own default is on
+    own = f"{postgres_url}?options={quote('-c work_mem=8MB -c jit=on')}"
+    with warehouse.session(own, read_only=True) as conn:
+        assert conn.exec_driver_sql(show).one() == ("on", "8MB", "on")
 
 
 def test_the_default_warehouse_is_the_duckdb_file(monkeypatch, tmp_path):

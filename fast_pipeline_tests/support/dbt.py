@@ -19,9 +19,10 @@ from fast_pipeline.resolution.tables import resolve_warehouse
 from fast_pipeline.settings import DBT_PROJECT_DIR
 
 
-def dbt(args: list[str], target, work_dir: Path) -> None:
+def dbt(args: list[str], target, work_dir: Path):
     """`dbt ARGS` against `target` (a DuckDB path or a warehouse URL), with its own target folder under
-    `work_dir` (others may run dbt in this project at once); a failure raises with dbt's error messages."""
+    `work_dir` (others may run dbt in this project at once): what dbt returns (its result's `result`); a
+    failure raises with dbt's error messages."""
     messages: list[str] = []
 
     def collect(msg) -> None:
@@ -41,6 +42,7 @@ def dbt(args: list[str], target, work_dir: Path) -> None:
     if not result.success:
         detail = "\n".join(messages[-20:]) or repr(result.exception)
         raise RuntimeError(f"dbt {' '.join(args)} against {warehouse.shown(target)} failed:\n{detail}")
+    return result.result
 
 
 def dbt_build(duckdb_path: Path, work_dir: Path, *selection: str) -> None:
