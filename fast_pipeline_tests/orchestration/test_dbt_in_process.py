@@ -25,6 +25,33 @@ def fresh_process(monkeypatch):
     return monkeypatch
 
 
+@pytest.fixture(scope="module")
+def elsewhere(tmp_path_factory):
+    """One real parse for a DuckDB file not named like the canonical one (the prepared parse cannot serve
+    it), made as a build makes it: (its cache folder, with the parse saved whole and dbt's partial parse;
+    the folder dbt parsed in; the Manifest). Tests copy the cache folder: each full parse costs seconds."""
+    root = tmp_path_factory.mktemp("elsewhere")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(dbt_in_process, "_parsed", {})
+        for name in dbt_in_process.PROFILE_VARIABLES:
+            mp.delenv(name, raising=False)
+        mp.setenv("FAST_DBT_TARGET", "duckdb")
+        mp.setenv("FAST_DUCKDB_PATH", str(root / "elsewhere.duckdb"))
+        ensure_dbt_manifest()
+        manifest = dbt_in_process.parsed_manifest(root / "cache", root / "work")
+    return root / "cache", root / "work", manifest
+
+
+def _copied_cache(elsewhere, tmp_path, *names: str):
+    """The shared parse's cache folder copied for one test (only `names` of it, when given)."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for path in elsewhere[0].iterdir():
+        if not names or path.name in names:
+            shutil.copyfile(path, cache / path.name)
+    return cache
+
+
 def _parsed_files(work_dir) -> int:
     """How many of the project's files dbt parsed (not taken from a saved parse), from its perf_info.json."""
     return json.loads((work_dir / "perf_info.json").read_text())["parsed_path_count"]
@@ -54,12 +81,10 @@ def test_without_the_whole_parse_dbt_starts_from_the_prepared_partial_parse(fres
     assert models and {n.database for n in models} == {"warehouse"}
 
 
-def test_another_file_name_is_parsed_for_its_own_database(fresh_process, tmp_path):
+def test_another_file_name_is_parsed_for_its_own_database(elsewhere):
     """dbt-duckdb names the database after the file: the canonical parse would name the wrong one."""
-    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
-    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "elsewhere.duckdb"))
-    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
-    assert _parsed_files(tmp_path / "work") > 0
+    _, work, manifest = elsewhere
+    assert _parsed_files(work) > 0
     models = [n for n in manifest.nodes.values() if n.resource_type == "model"]
     assert {n.database for n in models} == {"elsewhere"}
 
@@ -69,7 +94,9 @@ def test_the_duckdb_file_is_free_once_dbt_is_done(fresh_process, tmp_path):
     must then still be able to open the file read-only, and another process to write it."""
     path = tmp_path / "warehouse.duckdb"
     environment = {"FAST_DBT_TARGET": "duckdb", "FAST_DUCKDB_PATH": str(path)}
-    manifest = dbt_in_process.parse(tmp_path / "parse", environment)
+    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
+    fresh_process.setenv("FAST_DUCKDB_PATH", str(path))
+    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "parse")  # the prepared parse
     args = ["seed", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
     args += ["--target-path", str(tmp_path / "seed"), "--log-path", str(tmp_path / "seed"), *dbt_in_process.QUIET]
     result = dbt_in_process.invoke(args, manifest, None, environment)
@@ -80,44 +107,46 @@ def test_the_duckdb_file_is_free_once_dbt_is_done(fresh_process, tmp_path):
     assert rows == len(seed.splitlines()) - 1
 
 
-def test_the_next_process_loads_the_saved_parse_whole(fresh_process, tmp_path):
-    """A parse is saved whole: the next process (this one, forgetting its own) runs no dbt parse at all."""
+def test_the_next_process_loads_the_saved_parse_whole(fresh_process, elsewhere, tmp_path):
+    """A parse is saved whole: the next process (this one, without the parse `elsewhere` made) runs no dbt
+    parse at all."""
     fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
-    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "elsewhere.duckdb"))  # not the prepared profile
-    first = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
-    assert (tmp_path / "cache" / dbt_in_process.SAVED_MANIFEST).exists()
-    fresh_process.setattr(dbt_in_process, "_parsed", {})
-    loaded = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work2")
+    fresh_process.setenv("FAST_DUCKDB_PATH", str(elsewhere[0].parent / "elsewhere.duckdb"))  # not the prepared
+    first = elsewhere[2]
+    assert (elsewhere[0] / dbt_in_process.SAVED_MANIFEST).exists()
+    loaded = dbt_in_process.parsed_manifest(_copied_cache(elsewhere, tmp_path), tmp_path / "work2")
     assert not (tmp_path / "work2").exists()  # dbt did not run
     assert loaded is not first and sorted(loaded.nodes) == sorted(first.nodes)
     assert {n.database for n in loaded.nodes.values() if n.resource_type == "model"} == {"elsewhere"}
 
 
-def test_a_saved_parse_serves_only_what_it_was_made_from(fresh_process, tmp_path):
+def test_a_saved_parse_serves_only_what_it_was_made_from(fresh_process, elsewhere, tmp_path):
     fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
-    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "elsewhere.duckdb"))
-    dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
+    fresh_process.setenv("FAST_DUCKDB_PATH", str(elsewhere[0].parent / "elsewhere.duckdb"))
+    cache = _copied_cache(elsewhere, tmp_path)
+    dbt_in_process.parsed_manifest(cache, tmp_path / "work")
+    assert not (tmp_path / "work").exists()  # what it was made from: loaded
     fresh_process.setattr(dbt_in_process, "_parsed", {})
     fresh_process.setattr(dbt_in_process, "project_digest", lambda: "an edited project")
-    dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "edited")
+    dbt_in_process.parsed_manifest(cache, tmp_path / "edited")
     assert (tmp_path / "edited").exists()  # parsed again
     fresh_process.setattr(dbt_in_process, "_parsed", {})
     fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "other.duckdb"))  # another profile
-    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "other")
+    manifest = dbt_in_process.parsed_manifest(cache, tmp_path / "other")
     assert (tmp_path / "other").exists()
     assert {n.database for n in manifest.nodes.values() if n.resource_type == "model"} == {"other"}
 
 
-def test_a_damaged_saved_parse_is_parsed_again(fresh_process, tmp_path):
+def test_a_damaged_saved_parse_is_parsed_again(fresh_process, elsewhere, tmp_path):
     fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
-    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "elsewhere.duckdb"))
-    saved = tmp_path / "cache" / dbt_in_process.SAVED_MANIFEST
-    saved.parent.mkdir()
+    fresh_process.setenv("FAST_DUCKDB_PATH", str(elsewhere[0].parent / "elsewhere.duckdb"))
+    cache = _copied_cache(elsewhere, tmp_path, dbt_in_process.PARTIAL_PARSE)  # dbt's own partial parse, kept
+    saved = cache / dbt_in_process.SAVED_MANIFEST
     saved.write_bytes(b"\x80\x05 truncated")
-    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
+    manifest = dbt_in_process.parsed_manifest(cache, tmp_path / "work")
     assert manifest.nodes and (tmp_path / "work").exists()
     fresh_process.setattr(dbt_in_process, "_parsed", {})
-    dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work2")
+    dbt_in_process.parsed_manifest(cache, tmp_path / "work2")
     assert not (tmp_path / "work2").exists()  # replaced by a good one
 
 
@@ -138,12 +167,10 @@ def test_the_project_digest_follows_its_files(tmp_path):
     assert project_digest(project) == unchanged
 
 
-def test_a_manifest_saved_after_use_still_resolves_refs(fresh_process, tmp_path):
+def test_a_manifest_saved_after_use_still_resolves_refs(elsewhere, tmp_path):
     """dbt's Manifest.__reduce_ex__ puts the lookups a used manifest carries into the wrong fields; saved
     that way, every ref() failed to compile ("RefableLookup.find() missing ... 'manifest'")."""
-    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
-    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "elsewhere.duckdb"))
-    manifest = dbt_in_process.parse(tmp_path / "parse", dbt_in_process.parse_environment())
+    manifest = elsewhere[2]  # as dbt's parse returned it
     model = next(n for n in manifest.nodes.values() if n.resource_type == "model")
     assert manifest.ref_lookup.find(model.name, None, None, manifest) is model  # built, now carried
     saved = tmp_path / "manifest.pickle"
