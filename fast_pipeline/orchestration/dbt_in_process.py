@@ -7,7 +7,8 @@ the same invocation runs through dbt's programmatic entry point (`dbtRunner`):
 
 - the project is parsed once per process and the parsed manifest handed to every invocation (dbt's
   documented way to reuse objects); a parse is saved whole for the next process, which loads it in
-  milliseconds unless the project, the profile or dbt changed;
+  milliseconds unless the project, the profile's target type or dbt changed (a parse is made for a canonical
+  profile and moved to the real database: one serves every data directory and database of a checkout);
 - dbt's events reach a callback as the messages the subprocess would have printed, at the level it would
   have printed them, and go through dagster-dbt's own DbtCliInvocation: the same selection from the Dagster
   context, the same materializations and asset checks, the same error reporting;
@@ -427,62 +428,126 @@ def project_args(project_dir: Path, profiles_dir: Path, target_path: Path) -> li
     ]
 
 
-# A DuckDB warehouse is parsed as if its file were this one: the parse depends on the file's name (dbt-duckdb
-# names the database after it) but not on its folder, while dbt keys a saved parse on the whole profile.
+# A project is parsed for a canonical profile of its target's type, and the parse moved to the real database
+# (_at_database): dbt's parse depends on the profile only through the database's name (dbt-duckdb names it
+# after the file, PostgreSQL's is the URL's), which it writes into each node's `database` and `relation_name`
+# (release/test_dbt_in_process.py and postgres/test_dbt_on_postgres.py compare the moved parse with dbt's own
+# for another name). So one parse serves every data directory and every database of a checkout.
 CANONICAL_DUCKDB = "warehouse.duckdb"
 CANONICAL_ENVIRONMENT = {"FAST_DBT_TARGET": "duckdb", "FAST_DUCKDB_PATH": CANONICAL_DUCKDB}
+CANONICAL_ENVIRONMENTS = {
+    "duckdb": CANONICAL_ENVIRONMENT,
+    "postgres": {
+        "FAST_DBT_TARGET": "postgres",
+        "FAST_PG_HOST": "localhost",
+        "FAST_PG_PORT": "5432",
+        "FAST_PG_USER": "postgres",
+        "FAST_PG_PASSWORD": "",
+        "FAST_PG_DBNAME": "fast_pipeline",
+    },
+}
+CANONICAL_DATABASES = {"duckdb": "warehouse", "postgres": "fast_pipeline"}  # what those profiles name it
 PREPARED_PARSE = DBT_PROJECT_DIR / "target" / PARTIAL_PARSE  # made by `fast-pipeline prepare`
 PREPARED_MANIFEST = DBT_PROJECT_DIR / "target" / SAVED_MANIFEST  # made by `prepare`, for the canonical profile
+# The canonical PostgreSQL parse, saved by the checkout's first parse for PostgreSQL (prepare makes none: a
+# DuckDB user would wait for it at every fresh setup).
+PREPARED_POSTGRES_MANIFEST = DBT_PROJECT_DIR / "target" / "manifest-postgres.pickle"
+
+
+def _target() -> tuple[str, str | None]:
+    """The profile's target type and the database it names (None for a type without a canonical profile)."""
+    target = os.environ.get("FAST_DBT_TARGET", "duckdb")
+    if target == "postgres":
+        return target, os.environ.get("FAST_PG_DBNAME", CANONICAL_DATABASES["postgres"])
+    if target == "duckdb":
+        from dbt.adapters.duckdb.credentials import DuckDBCredentials
+
+        path = os.environ.get("FAST_DUCKDB_PATH", "../data/warehouse.duckdb")  # profiles.yml's default
+        return target, DuckDBCredentials.path_derived_database_name(path)
+    return target, None
 
 
 def parse_environment() -> dict[str, str]:
-    """What the profile reads during a parse. For a DuckDB file named like the canonical one, the canonical
-    path: every data directory then has the same parse, and the one `prepare` saved serves the first build
-    of a fresh data directory (invocations get the parsed manifest, so they connect to the real file)."""
-    duckdb = os.environ.get("FAST_DBT_TARGET", "duckdb") == "duckdb"
-    if duckdb and Path(os.environ.get("FAST_DUCKDB_PATH", CANONICAL_DUCKDB)).name == CANONICAL_DUCKDB:
-        return dict(CANONICAL_ENVIRONMENT)
-    return {}
+    """What the profile reads during a parse: the canonical profile of the current target's type (empty for
+    another type: the process's own profile)."""
+    target, database = _target()
+    return dict(CANONICAL_ENVIRONMENTS[target]) if database is not None else {}
 
 
 def parsed_manifest(cache_dir: Path, work_dir: Path):
     """The project parsed for the current profile: dbt's Manifest object, once per process.
 
     A parse is saved whole (pickled, with what it was made from: dbt's and Python's versions, the project's
-    files, the profile) in `cache_dir`, and for the canonical DuckDB profile in dbt_project/target by
-    `prepare`: loading it takes milliseconds where dbt's own partial parse takes most of a second. When
-    neither matches, dbt parses in `work_dir`, starting from the partial parse saved in `cache_dir` (or the
-    one `prepare` left), and both are saved for the next process (whole, by rename: another process may be
-    reading them)."""
+    files, the profile) in `cache_dir`, and in dbt_project/target for the checkout (the DuckDB one by
+    `prepare`): loading it takes milliseconds where dbt's own partial parse takes most of a second, and a full
+    parse seconds. When neither matches, dbt parses in `work_dir`, starting from the partial parse saved in
+    `cache_dir` (or the one `prepare` left), and the parse is saved for the next process (whole, by rename:
+    another process may be reading it). The manifest returned names the real database (_at_database)."""
+    target, database = _target()
     environment = parse_environment()
     key = parse_key(environment)
-    if key in _parsed:
-        return _parsed[key]
-    saved_manifest = cache_dir / SAVED_MANIFEST
-    manifest = _load_manifest(saved_manifest, key)
-    if manifest is None and environment:
-        manifest = _load_manifest(PREPARED_MANIFEST, key)
+    manifest = _parsed.get(key)
     if manifest is None:
-        work_dir.mkdir(parents=True, exist_ok=True)
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        saved, made = cache_dir / PARTIAL_PARSE, work_dir / PARTIAL_PARSE
-        start = saved if saved.exists() else PREPARED_PARSE if environment and PREPARED_PARSE.exists() else None
-        if start is not None:
-            shutil.copyfile(start, made)
-        manifest = parse(work_dir, environment)
-        if made.exists():
-            shutil.copyfile(made, work_dir / "next.msgpack")
-            os.replace(work_dir / "next.msgpack", saved)
-        save_manifest(saved_manifest, key, manifest)
-    _parsed.clear()  # one project, one profile per process: an older parse is not used again
-    _parsed[key] = manifest
+        manifest = _saved_or_new_parse(cache_dir, work_dir, environment, key, target)
+        _parsed.clear()  # one project, one profile per process: an older parse is not used again
+        _parsed[key] = manifest
+    if database is not None:
+        _at_database(manifest, CANONICAL_DATABASES[target], database)
     return manifest
+
+
+def _saved_or_new_parse(cache_dir: Path, work_dir: Path, environment: Mapping[str, str], key: tuple, target: str):
+    saved_manifest = cache_dir / SAVED_MANIFEST
+    prepared = (
+        {"duckdb": PREPARED_MANIFEST, "postgres": PREPARED_POSTGRES_MANIFEST}.get(target) if environment else None
+    )
+    manifest = _load_manifest(saved_manifest, key)
+    if manifest is None and prepared is not None:
+        manifest = _load_manifest(prepared, key)
+    if manifest is not None:
+        return manifest
+    work_dir.mkdir(parents=True, exist_ok=True)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    saved, made = cache_dir / PARTIAL_PARSE, work_dir / PARTIAL_PARSE
+    duckdb = environment == CANONICAL_ENVIRONMENT
+    start = saved if saved.exists() else PREPARED_PARSE if duckdb and PREPARED_PARSE.exists() else None
+    if start is not None:
+        shutil.copyfile(start, made)
+    manifest = parse(work_dir, environment)
+    if made.exists():
+        shutil.copyfile(made, work_dir / "next.msgpack")
+        os.replace(work_dir / "next.msgpack", saved)
+    save_manifest(saved_manifest, key, manifest)
+    if prepared is not None and not duckdb:  # prepare keeps the DuckDB one
+        # a read-only checkout: the data directory's copy serves
+        with contextlib.suppress(OSError), replaced_whole(prepared) as staged:
+            shutil.copyfile(saved_manifest, staged)
+    return manifest
+
+
+def _at_database(manifest, canonical: str, database: str) -> None:
+    """Move a parse made for the database `canonical` (or moved since) to `database`, in place: the
+    `database` of every node and source that had it, and the database part of their `relation_name`."""
+    current = getattr(manifest, "_fast_pipeline_database", canonical)
+    if current == database:
+        return
+    old, new = f'"{current}".', f'"{database}".'
+    for node in (*manifest.nodes.values(), *manifest.sources.values()):
+        if node.database != current:
+            continue  # a node configured with a database of its own
+        node.database = database
+        relation = getattr(node, "relation_name", None)
+        if relation is not None:
+            if not relation.startswith(old):
+                raise RuntimeError(f"dbt parse: {node.unique_id} has relation name {relation!r}, not in {old}")
+            node.relation_name = new + relation[len(old) :]
+    manifest._fast_pipeline_database = database
 
 
 def parse_key(environment: Mapping[str, str]) -> tuple:
     """What a parse is a function of: dbt's and Python's versions, the project's files, the profile's values
-    (`environment` when given, the canonical profile: whatever else the process has set, PostgreSQL's
-    variables among them, does not reach a DuckDB target; else the process's own)."""
+    (`environment` when given, the canonical profile of the target's type: the real database's name and
+    connection do not reach the parse; else the process's own)."""
     from dbt.version import __version__ as dbt_version
 
     profile = dict(environment) if environment else {name: os.environ.get(name) for name in PROFILE_VARIABLES}

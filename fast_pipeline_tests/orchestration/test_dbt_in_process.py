@@ -1,6 +1,6 @@
-"""dbt in the step's own process: the parse `prepare` saved serves a fresh data directory, a parse saved
-whole serves the next process for as long as the project and the profile are the same, and the DuckDB file
-is free again as soon as an invocation ends."""
+"""dbt in the step's own process: the parse `prepare` saved serves a fresh data directory (moved to its
+file's database), a parse saved whole serves the next process for as long as the project and the profile's
+target are the same, and the DuckDB file is free again as soon as an invocation ends."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 from fast_pipeline.environment import ensure_dbt_manifest, project_digest
 from fast_pipeline.orchestration import dbt_in_process, dbt_templates
 from fast_pipeline.settings import DBT_PROJECT_DIR
+from fast_pipeline_tests.support.dbt import comparable_manifest
 
 
 @pytest.fixture
@@ -26,27 +27,28 @@ def fresh_process(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def elsewhere(tmp_path_factory):
-    """One real parse for a DuckDB file not named like the canonical one (the prepared parse cannot serve
-    it), made as a build makes it: (its cache folder, with the parse saved whole and dbt's partial parse;
-    the folder dbt parsed in; the Manifest). Tests copy the cache folder: each full parse costs seconds."""
-    root = tmp_path_factory.mktemp("elsewhere")
+def saved_parse(tmp_path_factory):
+    """A data directory's own parse, made as a build makes it when the whole parse `prepare` saved does not
+    match: (its cache folder, with the parse saved whole and dbt's partial parse; the folder dbt parsed in;
+    the Manifest as dbt's parse returned it). Tests copy the cache folder."""
+    root = tmp_path_factory.mktemp("saved-parse")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(dbt_in_process, "_parsed", {})
         for name in dbt_in_process.PROFILE_VARIABLES:
             mp.delenv(name, raising=False)
         mp.setenv("FAST_DBT_TARGET", "duckdb")
-        mp.setenv("FAST_DUCKDB_PATH", str(root / "elsewhere.duckdb"))
+        mp.setenv("FAST_DUCKDB_PATH", str(root / "data" / "warehouse.duckdb"))
         ensure_dbt_manifest()
+        mp.setattr(dbt_in_process, "PREPARED_MANIFEST", root / "none.pickle")
         manifest = dbt_in_process.parsed_manifest(root / "cache", root / "work")
     return root / "cache", root / "work", manifest
 
 
-def _copied_cache(elsewhere, tmp_path, *names: str):
+def _copied_cache(saved_parse, tmp_path, *names: str):
     """The shared parse's cache folder copied for one test (only `names` of it, when given)."""
     cache = tmp_path / "cache"
     cache.mkdir()
-    for path in elsewhere[0].iterdir():
+    for path in saved_parse[0].iterdir():
         if not names or path.name in names:
             shutil.copyfile(path, cache / path.name)
     return cache
@@ -69,24 +71,35 @@ def test_a_fresh_duckdb_data_directory_loads_the_prepared_parse(fresh_process, t
     assert again is manifest and not (tmp_path / "work2").exists()
 
 
-def test_without_the_whole_parse_dbt_starts_from_the_prepared_partial_parse(fresh_process, tmp_path):
-    fresh_process.setattr(dbt_in_process, "PREPARED_MANIFEST", tmp_path / "none.pickle")
-    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
-    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "data" / "warehouse.duckdb"))
-    manifest = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
-    assert _parsed_files(tmp_path / "work") == 0  # nothing parsed again: the saved partial parse matched
-    assert (tmp_path / "cache" / dbt_in_process.PARTIAL_PARSE).exists()  # the next build starts from its own
-    assert (tmp_path / "cache" / dbt_in_process.SAVED_MANIFEST).exists()
+def test_without_the_whole_parse_dbt_starts_from_the_prepared_partial_parse(saved_parse):
+    cache, work, manifest = saved_parse
+    assert _parsed_files(work) == 0  # nothing parsed again: the saved partial parse matched
+    assert (cache / dbt_in_process.PARTIAL_PARSE).exists()  # the next build starts from its own
+    assert (cache / dbt_in_process.SAVED_MANIFEST).exists()
     models = [n for n in manifest.nodes.values() if n.resource_type == "model"]
     assert models and {n.database for n in models} == {"warehouse"}
 
 
-def test_another_file_name_is_parsed_for_its_own_database(elsewhere):
-    """dbt-duckdb names the database after the file: the canonical parse would name the wrong one."""
-    _, work, manifest = elsewhere
-    assert _parsed_files(work) > 0
-    models = [n for n in manifest.nodes.values() if n.resource_type == "model"]
-    assert {n.database for n in models} == {"elsewhere"}
+def test_another_file_name_gets_the_prepared_parse_at_its_own_database(fresh_process, tmp_path):
+    """dbt-duckdb names the database after the file ("my" for my.elsewhere.duckdb): the prepared parse, moved
+    to that database, is what dbt's own parse for that file gives, and moves back for the next file."""
+    other = {"FAST_DBT_TARGET": "duckdb", "FAST_DUCKDB_PATH": str(tmp_path / "my.elsewhere.duckdb")}
+    for name, value in other.items():
+        fresh_process.setenv(name, value)
+    moved = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
+    assert not (tmp_path / "work").exists()  # no dbt parse
+    models = [n for n in moved.nodes.values() if n.resource_type == "model"]
+    assert {n.database for n in models} == {"my"}
+    assert {n.relation_name.partition(".")[0] for n in models} == {'"my"'}
+    dbts_own = dbt_in_process.parse(tmp_path / "own", other)
+    assert _parsed_files(tmp_path / "own") > 0
+    assert comparable_manifest(moved) == comparable_manifest(dbts_own)
+    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "data" / "warehouse.duckdb"))
+    back = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
+    prepared = dbt_in_process._load_manifest(
+        dbt_in_process.PREPARED_MANIFEST, dbt_in_process.parse_key(dbt_in_process.CANONICAL_ENVIRONMENT)
+    )
+    assert back is moved and comparable_manifest(back) == comparable_manifest(prepared)
 
 
 def test_the_duckdb_file_is_free_once_dbt_is_done(fresh_process, tmp_path):
@@ -107,45 +120,46 @@ def test_the_duckdb_file_is_free_once_dbt_is_done(fresh_process, tmp_path):
     assert rows == len(seed.splitlines()) - 1
 
 
-def test_the_next_process_loads_the_saved_parse_whole(fresh_process, elsewhere, tmp_path):
-    """A parse is saved whole: the next process (this one, without the parse `elsewhere` made) runs no dbt
-    parse at all."""
+@pytest.fixture
+def without_the_prepared_parse(fresh_process, tmp_path):
+    fresh_process.setattr(dbt_in_process, "PREPARED_MANIFEST", tmp_path / "none.pickle")
     fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
-    fresh_process.setenv("FAST_DUCKDB_PATH", str(elsewhere[0].parent / "elsewhere.duckdb"))  # not the prepared
-    first = elsewhere[2]
-    assert (elsewhere[0] / dbt_in_process.SAVED_MANIFEST).exists()
-    loaded = dbt_in_process.parsed_manifest(_copied_cache(elsewhere, tmp_path), tmp_path / "work2")
+    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "data" / "elsewhere.duckdb"))
+    return fresh_process
+
+
+def test_the_next_process_loads_the_saved_parse_whole(without_the_prepared_parse, saved_parse, tmp_path):
+    """A parse is saved whole: the next process (this one, without the parse `saved_parse` made) runs no dbt
+    parse at all, whatever its file is named."""
+    first = saved_parse[2]
+    loaded = dbt_in_process.parsed_manifest(_copied_cache(saved_parse, tmp_path), tmp_path / "work2")
     assert not (tmp_path / "work2").exists()  # dbt did not run
     assert loaded is not first and sorted(loaded.nodes) == sorted(first.nodes)
     assert {n.database for n in loaded.nodes.values() if n.resource_type == "model"} == {"elsewhere"}
 
 
-def test_a_saved_parse_serves_only_what_it_was_made_from(fresh_process, elsewhere, tmp_path):
-    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
-    fresh_process.setenv("FAST_DUCKDB_PATH", str(elsewhere[0].parent / "elsewhere.duckdb"))
-    cache = _copied_cache(elsewhere, tmp_path)
+def test_a_saved_parse_serves_only_what_it_was_made_from(without_the_prepared_parse, saved_parse, tmp_path):
+    cache = _copied_cache(saved_parse, tmp_path)
     dbt_in_process.parsed_manifest(cache, tmp_path / "work")
     assert not (tmp_path / "work").exists()  # what it was made from: loaded
-    fresh_process.setattr(dbt_in_process, "_parsed", {})
-    fresh_process.setattr(dbt_in_process, "project_digest", lambda: "an edited project")
+    without_the_prepared_parse.setattr(dbt_in_process, "_parsed", {})
+    without_the_prepared_parse.setattr(dbt_in_process, "project_digest", lambda: "an edited project")
     dbt_in_process.parsed_manifest(cache, tmp_path / "edited")
     assert (tmp_path / "edited").exists()  # parsed again
-    fresh_process.setattr(dbt_in_process, "_parsed", {})
-    fresh_process.setenv("FAST_DUCKDB_PATH", str(tmp_path / "other.duckdb"))  # another profile
-    manifest = dbt_in_process.parsed_manifest(cache, tmp_path / "other")
-    assert (tmp_path / "other").exists()
-    assert {n.database for n in manifest.nodes.values() if n.resource_type == "model"} == {"other"}
+    # another target's profile: not what the DuckDB parse was made from
+    postgres = dbt_in_process.CANONICAL_ENVIRONMENTS["postgres"]
+    assert (
+        dbt_in_process._load_manifest(cache / dbt_in_process.SAVED_MANIFEST, dbt_in_process.parse_key(postgres)) is None
+    )
 
 
-def test_a_damaged_saved_parse_is_parsed_again(fresh_process, elsewhere, tmp_path):
-    fresh_process.setenv("FAST_DBT_TARGET", "duckdb")
-    fresh_process.setenv("FAST_DUCKDB_PATH", str(elsewhere[0].parent / "elsewhere.duckdb"))
-    cache = _copied_cache(elsewhere, tmp_path, dbt_in_process.PARTIAL_PARSE)  # dbt's own partial parse, kept
+def test_a_damaged_saved_parse_is_parsed_again(without_the_prepared_parse, saved_parse, tmp_path):
+    cache = _copied_cache(saved_parse, tmp_path, dbt_in_process.PARTIAL_PARSE)  # dbt's own partial parse, kept
     saved = cache / dbt_in_process.SAVED_MANIFEST
     saved.write_bytes(b"\x80\x05 truncated")
     manifest = dbt_in_process.parsed_manifest(cache, tmp_path / "work")
     assert manifest.nodes and (tmp_path / "work").exists()
-    fresh_process.setattr(dbt_in_process, "_parsed", {})
+    without_the_prepared_parse.setattr(dbt_in_process, "_parsed", {})
     dbt_in_process.parsed_manifest(cache, tmp_path / "work2")
     assert not (tmp_path / "work2").exists()  # replaced by a good one
 
@@ -167,10 +181,10 @@ def test_the_project_digest_follows_its_files(tmp_path):
     assert project_digest(project) == unchanged
 
 
-def test_a_manifest_saved_after_use_still_resolves_refs(elsewhere, tmp_path):
+def test_a_manifest_saved_after_use_still_resolves_refs(saved_parse, tmp_path):
     """dbt's Manifest.__reduce_ex__ puts the lookups a used manifest carries into the wrong fields; saved
     that way, every ref() failed to compile ("RefableLookup.find() missing ... 'manifest'")."""
-    manifest = elsewhere[2]  # as dbt's parse returned it
+    manifest = saved_parse[2]  # as dbt's parse returned it
     model = next(n for n in manifest.nodes.values() if n.resource_type == "model")
     assert manifest.ref_lookup.find(model.name, None, None, manifest) is model  # built, now carried
     saved = tmp_path / "manifest.pickle"

@@ -19,11 +19,12 @@ import sqlalchemy as sa
 from fast_pipeline.core import warehouse
 from fast_pipeline.core.parsing import EditionResult, normalise_edition, parse_edition
 from fast_pipeline.core.source import local_source_file
+from fast_pipeline.orchestration import dbt_in_process
 from fast_pipeline.release import write_release
 from fast_pipeline.release.package import DUCKDB_FILE
 from fast_pipeline.settings import Settings
 from fast_pipeline.sources.registry import SOURCE_IDS, get_source
-from fast_pipeline_tests.support.dbt import build_warehouse_models, dbt
+from fast_pipeline_tests.support.dbt import build_warehouse_models, comparable_manifest, dbt
 
 SOURCES = ("br_mte_lista_suja", "us_dhs_uflpa", "us_dol_ilab", "us_dol_eo13126")
 HELD_BACK = ("us_dol_ilab", "2018-app-xml_2019-08-30")  # recorded as gate failed: source_freshness holds it back
@@ -191,3 +192,32 @@ def test_a_release_written_from_postgres_has_the_bytes_of_the_one_from_duckdb(bo
         and (results[0].path / name).read_bytes() != (results[1].path / name).read_bytes()
     ]
     assert different == []
+
+
+def test_a_fresh_data_directory_on_another_database_gets_the_checkouts_parse_at_its_database(
+    postgres_cluster, tmp_path, monkeypatch
+):
+    """A PostgreSQL parse is made once per checkout, for the canonical profile (dbt_in_process), and moved to
+    each database: a data directory with no parse of its own, on another database and server port, runs
+    no dbt parse, and gets what dbt's own parse for that profile gives."""
+    monkeypatch.setattr(dbt_in_process, "_parsed", {})
+    _use_profile(monkeypatch, warehouse.dbt_environment(postgres_cluster.create_database()))
+    dbt_in_process.parsed_manifest(tmp_path / "first-cache", tmp_path / "first")  # made, or the checkout's
+    assert dbt_in_process.PREPARED_POSTGRES_MANIFEST.exists()
+    monkeypatch.setattr(dbt_in_process, "_parsed", {})  # the next process
+    url = postgres_cluster.create_database()
+    profile = warehouse.dbt_environment(url)
+    _use_profile(monkeypatch, profile)
+    moved = dbt_in_process.parsed_manifest(tmp_path / "cache", tmp_path / "work")
+    assert not (tmp_path / "work").exists()  # no dbt parse
+    assert {n.database for n in moved.nodes.values() if n.resource_type == "model"} == {profile["FAST_PG_DBNAME"]}
+    assert profile["FAST_PG_PORT"] != "5432" and profile["FAST_PG_DBNAME"] != "fast_pipeline"
+    assert comparable_manifest(moved) == comparable_manifest(dbt_in_process.parse(tmp_path / "own", profile))
+
+
+def _use_profile(monkeypatch, profile: dict[str, str | None]) -> None:
+    for name, value in profile.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)

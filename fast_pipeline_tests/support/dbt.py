@@ -55,3 +55,14 @@ def build_warehouse_models(target, work_dir: Path) -> None:
     dbt(["build", "--exclude", MARTS], target, work_dir)
     resolve_warehouse(target)
     dbt(["build", "--select", MARTS], target, work_dir)
+
+
+def comparable_manifest(manifest) -> dict:
+    """A parsed manifest as dbt writes it, less when and by which invocation it was made."""
+    written = manifest.writable_manifest().to_dict()
+    written.pop("metadata")
+    for resources in written.values():
+        for resource in resources.values() if isinstance(resources, dict) else ():
+            if isinstance(resource, dict):
+                resource.pop("created_at", None)
+    return written
