@@ -431,8 +431,8 @@ def project_args(project_dir: Path, profiles_dir: Path, target_path: Path) -> li
 # A project is parsed for a canonical profile of its target's type, and the parse moved to the real database
 # (_at_database): dbt's parse depends on the profile only through the database's name (dbt-duckdb names it
 # after the file, PostgreSQL's is the URL's), which it writes into each node's `database` and `relation_name`
-# (release/test_dbt_in_process.py and postgres/test_dbt_on_postgres.py compare the moved parse with dbt's own
-# for another name). So one parse serves every data directory and every database of a checkout.
+# (orchestration/test_dbt_in_process.py and postgres/test_dbt_on_postgres.py compare the moved parse with
+# dbt's own for another name). So one parse serves every data directory and every database of a checkout.
 CANONICAL_DUCKDB = "warehouse.duckdb"
 CANONICAL_ENVIRONMENT = {"FAST_DBT_TARGET": "duckdb", "FAST_DUCKDB_PATH": CANONICAL_DUCKDB}
 CANONICAL_ENVIRONMENTS = {
