@@ -6,18 +6,24 @@ The generated dagster.yaml names the variable, not its value, so a password neve
 process that opens the instance needs the variable in its environment (prepare_environment exports it).
 The URL is checked when settings are read, and the server is reached once before a build starts, so a typo
 or a server that is down is one line naming the variable rather than a traceback from inside Dagster.
+Builds open the instance one at a time per database (tables_created_alone): a new database gets Dagster's
+tables from the first, whole.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 
-from fast_pipeline.core.errors import ConfigError
+from fast_pipeline.core.errors import ConfigError, LockError
 
 ENV = "FAST_DAGSTER_STORAGE_URL"
 EXAMPLE = "postgresql://user:password@host:5432/database"
 DRIVERS = ("postgresql", "postgresql+psycopg2")  # dagster-postgres connects with psycopg2
 CONNECT_TIMEOUT_S = 10
+TABLES_LOCK_KEY = 0x66617374_64616773  # PostgreSQL advisory lock of Dagster's tables' creation ("fastdags")
+TABLES_LOCK_WAIT_S = 60  # creating them takes about a second
 
 # dagster-postgres's one `storage` section covers runs, the event log and schedules.
 STORAGE_YAML = f"""\
@@ -69,4 +75,51 @@ def check_reachable(text: str) -> None:
         reason = " ".join(str(exc.orig or exc).split())
         raise ConfigError(ENV, f"cannot connect to {shown}: {reason}") from None
     finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def tables_created_alone(text: str | None) -> Iterator[None]:
+    """Hold, on the storage's database, the lock under which builds open the Dagster instance (`text`: its
+    URL; None, SQLite: nothing to hold, a data directory has one writer).
+
+    dagster-postgres creates its tables when a storage opens and finds none. Two processes doing that at once
+    race inside PostgreSQL: CREATE TABLE checks the table's name, then separately its row type's, so the
+    loser may fail with `type "runs" already exists` (42710), which dagster-postgres does not retry (it
+    retries 42P07 and unique violations). Hosts whose first builds start together on a new database met it
+    (postgres/test_builds_on_postgres.py). A session-level advisory lock on its own connection: the server
+    drops it if the holder dies; a holder that takes over TABLES_LOCK_WAIT_S is one line."""
+    if text is None:
+        yield
+        return
+    import sqlalchemy
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+
+    shown = make_url(text).render_as_string(hide_password=True)
+    engine = sqlalchemy.create_engine(text, poolclass=NullPool, connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
+    try:
+        conn = engine.connect()
+    except sqlalchemy.exc.DBAPIError as exc:
+        engine.dispose()
+        raise ConfigError(ENV, f"cannot connect to {shown}: {' '.join(str(exc.orig or exc).split())}") from None
+    try:
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.exec_driver_sql(f"set lock_timeout = {TABLES_LOCK_WAIT_S * 1000}")  # milliseconds
+        try:
+            conn.exec_driver_sql(f"select pg_advisory_lock({TABLES_LOCK_KEY})")
+        except sqlalchemy.exc.OperationalError as exc:
+            if getattr(exc.orig, "pgcode", None) != "55P03":  # lock_not_available: waited TABLES_LOCK_WAIT_S
+                raise
+            raise LockError(
+                shown,
+                f"another process has been opening the Dagster storage for more than {TABLES_LOCK_WAIT_S}s; "
+                "try again when it has finished",
+            ) from None
+        try:
+            yield
+        finally:
+            conn.exec_driver_sql(f"select pg_advisory_unlock({TABLES_LOCK_KEY})")
+    finally:
+        conn.close()
         engine.dispose()

@@ -4,6 +4,7 @@ variable."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import socket
 
@@ -13,9 +14,10 @@ from dagster import DagsterInstance
 from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage, PostgresScheduleStorage
 
 from fast_pipeline.cli import main
-from fast_pipeline.core.errors import ConfigError
-from fast_pipeline.dagster_storage import ENV, check_url
+from fast_pipeline.core.errors import ConfigError, LockError
+from fast_pipeline.dagster_storage import ENV, TABLES_LOCK_WAIT_S, check_url, tables_created_alone
 from fast_pipeline.environment import prepare_environment
+from fast_pipeline.orchestration.runs import instance_for_build
 from fast_pipeline.orchestration.sqlite_run_storage import PooledSqliteRunStorage
 from fast_pipeline.settings import Settings
 
@@ -71,6 +73,55 @@ def test_with_the_warehouse_on_postgres_too_runs_go_on_at_once_within_the_limits
     sensor = defs.resolve_sensor_def("publish_after_new_editions")
     assert sensor.run_tags.items() >= PUBLISH_RUN_TAGS.items()
     assert defs.resolve_job_def("us_dol_eo13126__editions").tags["source"] == "us_dol_eo13126"
+
+
+def _open_as_a_build(home: str, url: str, start, outcomes) -> None:
+    """In a child process: open the instance as a build does, once every child is ready."""
+    os.environ.update({"DAGSTER_HOME": home, ENV: url})
+    start.wait(60)
+    try:
+        with instance_for_build() as instance:
+            instance.get_runs(limit=1)
+        outcomes.put("opened")
+    except Exception as exc:
+        outcomes.put(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+
+
+def test_builds_opening_a_new_storage_at_once_all_open_it(tmp_path, postgres_cluster, restore_environ):
+    """dagster-postgres creates its tables when it finds none, and processes doing that at once raced inside
+    PostgreSQL: `type "runs" already exists`, which it does not retry (two hosts' first builds on a new
+    database, test_builds_on_postgres.py). Six builds at a time open each of four new databases."""
+    ctx = multiprocessing.get_context("fork")  # children that have Dagster imported already: milliseconds
+    outcomes = ctx.Queue()
+    at_once, databases = 8, 4
+    for n in range(databases):
+        url = postgres_cluster.create_database()
+        settings = _settings(tmp_path / f"host-{n}", url)
+        prepare_environment(settings)
+        start = ctx.Barrier(at_once)
+        args = (str(settings.dagster_home), url, start, outcomes)
+        children = [ctx.Process(target=_open_as_a_build, args=args) for _ in range(at_once)]
+        for child in children:
+            child.start()
+        for child in children:
+            child.join(120)
+    opened = [outcomes.get(timeout=30) for _ in range(at_once * databases)]
+    assert opened == ["opened"] * (at_once * databases), sorted(set(opened))
+
+
+def test_a_storage_held_too_long_by_another_opener_is_one_clear_error(postgres_url, monkeypatch):
+    from fast_pipeline import dagster_storage
+
+    with tables_created_alone(postgres_url):
+        monkeypatch.setattr(dagster_storage, "TABLES_LOCK_WAIT_S", 0.2)
+        with (
+            pytest.raises(LockError, match=r"opening the Dagster storage for more than 0\.2s"),
+            tables_created_alone(postgres_url),
+        ):
+            pass
+    assert TABLES_LOCK_WAIT_S == 60
+    with tables_created_alone(postgres_url):  # released by its holder
+        pass
 
 
 def test_without_the_url_the_instance_stays_on_sqlite(tmp_path, postgres_url, restore_environ):
