@@ -9,6 +9,7 @@ in a local SQLite file."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +24,7 @@ from fast_pipeline.core import warehouse
 from fast_pipeline.dagster_storage import ENV
 from fast_pipeline.release.package import DUCKDB_FILE
 from fast_pipeline_tests.conftest import SHARED_SOURCES
+from fast_pipeline_tests.support.shared_build import shared_build, shared_root
 
 HOSTS = ("host-a", "host-b")
 
@@ -42,7 +44,13 @@ def _build(data_dir: Path, warehouse_url: str, storage_url: str) -> subprocess.C
 
 @pytest.fixture(scope="module")
 def two_builds(postgres_cluster, tmp_path_factory):
+    """Each host starts with the parses of the session's DuckDB build (a parse is keyed by the file's bytes
+    and the parser's version, whatever the warehouse): the hosts still acquire, archive, write the warehouse,
+    run dbt and release, at once, and parsing is tested elsewhere."""
     root = tmp_path_factory.mktemp("pg-builds")
+    parses = shared_build(shared_root(tmp_path_factory), SHARED_SOURCES).data_dir / "cache" / "parsed"
+    for host in HOSTS:
+        shutil.copytree(parses, root / host / "cache" / "parsed")
     warehouse_url, storage_url = postgres_cluster.create_database(), postgres_cluster.create_database()
     with ThreadPoolExecutor(len(HOSTS)) as pool:
         done = list(pool.map(lambda host: _build(root / host, warehouse_url, storage_url), HOSTS))
