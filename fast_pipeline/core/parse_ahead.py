@@ -9,8 +9,9 @@ as it always did; the cache is written whole, by rename, so neither ever reads t
 file. A parse that fails in the worker is left for the run to fail on, with its own error report.
 
 The worker is a fresh interpreter (spawn: the build process already holds Dagster's and DuckDB's state),
-so it pays its imports once; it is only started for builds with enough editions to repay them and a core
-to spare, and `FAST_PARSE_AHEAD=0` turns it off.
+so it pays its imports once (pandas, Pandera, the parsers: 2-3 s of CPU); it is only started for builds
+with enough editions not parsed yet to repay them (a build whose parses are all cached has nothing for it)
+and a core to spare, and `FAST_PARSE_AHEAD=0` turns it off.
 """
 
 from __future__ import annotations
@@ -30,6 +31,26 @@ def wanted(editions: Sequence[tuple[str, str]]) -> bool:
     if os.environ.get(ENV, "1").strip().lower() in ("0", "false", "no", "off"):
         return False
     return len(editions) >= MIN_EDITIONS and len(os.sched_getaffinity(0)) > 1
+
+
+def unparsed(archive_dir: Path, cache_dir: Path, editions: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The editions (in order) with a file whose parse is not in the cache: what the worker would do. An
+    edition the archive cannot list stays (its run reports why)."""
+    from fast_pipeline.core.archive import Archive
+    from fast_pipeline.core.errors import PipelineError
+    from fast_pipeline.core.parse_cache import parsed_path
+    from fast_pipeline.sources.registry import get_source
+
+    archive, todo = Archive(Path(archive_dir)), []
+    for source_id, edition in editions:
+        try:
+            source, files = get_source(source_id), archive.source_files(source_id, edition)
+        except (PipelineError, KeyError):
+            todo.append((source_id, edition))
+            continue
+        if not all(parsed_path(cache_dir, source, file).exists() for file in files):
+            todo.append((source_id, edition))
+    return todo
 
 
 def parse_editions(archive_dir: str, cache_dir: str, editions: Sequence[tuple[str, str]], stop) -> None:
@@ -53,6 +74,8 @@ def parse_editions(archive_dir: str, cache_dir: str, editions: Sequence[tuple[st
 def parsing_ahead(archive_dir: Path, cache_dir: Path, editions: Sequence[tuple[str, str]]) -> Iterator[None]:
     """Run the worker for the duration; at the end it is asked to stop after its current file (its work is
     moot by then), and ended if it does not within STOP_WAIT_S."""
+    if wanted(editions):
+        editions = unparsed(archive_dir, cache_dir, editions)
     if not wanted(editions):
         yield
         return

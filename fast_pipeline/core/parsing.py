@@ -19,14 +19,11 @@ import pandera.errors
 from fast_pipeline.core.canonical import conform, validate_actions
 from fast_pipeline.core.content_check import check_content
 from fast_pipeline.core.errors import ContentCheckError, ParseError, PipelineError, ValidationError
+from fast_pipeline.core.parse_cache import parsed_path
 from fast_pipeline.core.schema_validation import validate
 from fast_pipeline.core.source import Source, SourceFile
 
 log = logging.getLogger(__name__)
-
-
-def _cache_path(cache_dir: Path, source: Source, file: SourceFile) -> Path:
-    return cache_dir / "parsed" / source.source_id / f"{file.sha256}-v{source.parser_version}.parquet"
 
 
 def describe_schema_errors(exc: pandera.errors.SchemaErrors, limit: int = 10) -> str:
@@ -81,7 +78,7 @@ def parse_file_cached(source: Source, file: SourceFile, cache_dir: Path) -> tupl
     """The parse of one file (with provenance columns) and whether it came from the cache.
 
     Not validated here: validation is the asset check's job, and `parse_validated`'s."""
-    path = _cache_path(cache_dir, source, file)
+    path = parsed_path(cache_dir, source, file)
     if path.exists():
         return _with_provenance(pd.read_parquet(path), file), True
     frame = _with_provenance(_parse(source, file), file)

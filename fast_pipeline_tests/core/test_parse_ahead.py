@@ -3,6 +3,7 @@ cannot parse is left for the run to report."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 
 import pandas as pd
@@ -43,6 +44,16 @@ def test_the_worker_parses_the_pending_editions_as_a_run_would(tmp_path, monkeyp
             assert hit and not fresh_hit
             pd.testing.assert_frame_equal(from_cache, fresh)
     assert not any(tmp_path.joinpath("cache", "parsed", SID).glob(f"{broken.sha256}-*"))
+    # what is left for a worker: the edition it could not parse; with nothing left, none is started
+    assert parse_ahead.unparsed(tmp_path / "archive", tmp_path / "cache", todo) == [(SID, "2026-08-02_csv")]
+    done = [(SID, e) for e in EDITIONS[1:]] * 2  # as many as a worker would repay, all parsed
+    monkeypatch.setattr(parse_ahead, "wanted", lambda editions: len(editions) >= parse_ahead.MIN_EDITIONS)
+    before = set(multiprocessing.active_children())
+    with parse_ahead.parsing_ahead(tmp_path / "archive", tmp_path / "cache", done):
+        assert set(multiprocessing.active_children()) == before
+    with parse_ahead.parsing_ahead(tmp_path / "archive", tmp_path / "no-cache", done):
+        started = set(multiprocessing.active_children()) - before
+    assert [worker.name for worker in started] == ["fast-pipeline parse-ahead"]  # the same, not parsed yet
 
 
 def test_it_can_be_turned_off_and_skips_small_builds(monkeypatch):
