@@ -105,7 +105,7 @@ def tables_created_alone(text: str | None) -> Iterator[None]:
         raise ConfigError(ENV, f"cannot connect to {shown}: {' '.join(str(exc.orig or exc).split())}") from None
     try:
         conn.execution_options(isolation_level="AUTOCOMMIT")
-        conn.exec_driver_sql(f"set lock_timeout = {TABLES_LOCK_WAIT_S * 1000}")  # milliseconds
+        conn.exec_driver_sql(f"set lock_timeout = {int(TABLES_LOCK_WAIT_S * 1000)}")  # milliseconds
         try:
             conn.exec_driver_sql(f"select pg_advisory_lock({TABLES_LOCK_KEY})")
         except sqlalchemy.exc.OperationalError as exc:

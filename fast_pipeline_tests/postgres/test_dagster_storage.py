@@ -15,7 +15,7 @@ from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage, Postgr
 
 from fast_pipeline.cli import main
 from fast_pipeline.core.errors import ConfigError, LockError
-from fast_pipeline.dagster_storage import ENV, TABLES_LOCK_WAIT_S, check_url, tables_created_alone
+from fast_pipeline.dagster_storage import ENV, check_url, tables_created_alone
 from fast_pipeline.environment import prepare_environment
 from fast_pipeline.orchestration.runs import instance_for_build
 from fast_pipeline.orchestration.sqlite_run_storage import PooledSqliteRunStorage
@@ -90,7 +90,8 @@ def _open_as_a_build(home: str, url: str, start, outcomes) -> None:
 def test_builds_opening_a_new_storage_at_once_all_open_it(tmp_path, postgres_cluster, restore_environ):
     """dagster-postgres creates its tables when it finds none, and processes doing that at once raced inside
     PostgreSQL: `type "runs" already exists`, which it does not retry (two hosts' first builds on a new
-    database, test_builds_on_postgres.py). Six builds at a time open each of four new databases."""
+    database, test_builds_on_postgres.py). Eight builds at a time open each of four new databases: on the
+    code before the lock, some of them failed in every run."""
     ctx = multiprocessing.get_context("fork")  # children that have Dagster imported already: milliseconds
     outcomes = ctx.Queue()
     at_once, databases = 8, 4
@@ -119,7 +120,6 @@ def test_a_storage_held_too_long_by_another_opener_is_one_clear_error(postgres_u
             tables_created_alone(postgres_url),
         ):
             pass
-    assert TABLES_LOCK_WAIT_S == 60
     with tables_created_alone(postgres_url):  # released by its holder
         pass
 
