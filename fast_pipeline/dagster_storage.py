@@ -16,7 +16,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 
-from fast_pipeline.core.errors import ConfigError, LockError
+from fast_pipeline.core.errors import ConfigError
 
 ENV = "FAST_DAGSTER_STORAGE_URL"
 EXAMPLE = "postgresql://user:password@host:5432/database"
@@ -87,39 +87,12 @@ def tables_created_alone(text: str | None) -> Iterator[None]:
     race inside PostgreSQL: CREATE TABLE checks the table's name, then separately its row type's, so the
     loser may fail with `type "runs" already exists` (42710), which dagster-postgres does not retry (it
     retries 42P07 and unique violations). Hosts whose first builds start together on a new database met it
-    (postgres/test_builds_on_postgres.py). A session-level advisory lock on its own connection: the server
-    drops it if the holder dies; a holder that takes over TABLES_LOCK_WAIT_S is one line."""
+    (postgres/test_builds_on_postgres.py). The warehouse's advisory locks serve (warehouse.advisory_lock):
+    the server drops the lock if its holder dies; a holder that takes over TABLES_LOCK_WAIT_S is one line."""
     if text is None:
         yield
         return
-    import sqlalchemy
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.pool import NullPool
+    from fast_pipeline.core import warehouse
 
-    shown = make_url(text).render_as_string(hide_password=True)
-    engine = sqlalchemy.create_engine(text, poolclass=NullPool, connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
-    try:
-        conn = engine.connect()
-    except sqlalchemy.exc.DBAPIError as exc:
-        engine.dispose()
-        raise ConfigError(ENV, f"cannot connect to {shown}: {' '.join(str(exc.orig or exc).split())}") from None
-    try:
-        conn.execution_options(isolation_level="AUTOCOMMIT")
-        conn.exec_driver_sql(f"set lock_timeout = {int(TABLES_LOCK_WAIT_S * 1000)}")  # milliseconds
-        try:
-            conn.exec_driver_sql(f"select pg_advisory_lock({TABLES_LOCK_KEY})")
-        except sqlalchemy.exc.OperationalError as exc:
-            if getattr(exc.orig, "pgcode", None) != "55P03":  # lock_not_available: waited TABLES_LOCK_WAIT_S
-                raise
-            raise LockError(
-                shown,
-                f"another process has been opening the Dagster storage for more than {TABLES_LOCK_WAIT_S}s; "
-                "try again when it has finished",
-            ) from None
-        try:
-            yield
-        finally:
-            conn.exec_driver_sql(f"select pg_advisory_unlock({TABLES_LOCK_KEY})")
-    finally:
-        conn.close()
-        engine.dispose()
+    with warehouse.advisory_lock(text, TABLES_LOCK_KEY, doing="opening this Dagster storage", wait=TABLES_LOCK_WAIT_S):
+        yield

@@ -296,38 +296,56 @@ def session(target, read_only: bool = False):
 def publish_lock(target, wait: float = PUBLISH_WAIT, on_wait=None):
     """One publish at a time on a shared warehouse: dbt replaces the marts it builds, and two `dbt build`s of
     one PostgreSQL schema at once collide (on its temporary relations, or replace each other's tables half
-    way). A session-level advisory lock, held on its own connection for the whole publish, so builds on
-    several hosts take turns; the server drops it if the holder dies. `on_wait` is told once if another
-    holds it. DuckDB needs none: its file has one writer, which the data directory's writer lock is."""
-    eng = engine(target)
-    if eng.dialect.name != "postgresql":
+    way). An advisory lock held for the whole publish, so builds on several hosts take turns; `on_wait` is
+    told once if another holds it. DuckDB needs none: its file has one writer, which the data directory's
+    writer lock is."""
+    if engine(target).dialect.name != "postgresql":
         yield
         return
+    with advisory_lock(target, PUBLISH_LOCK_KEY, doing="publishing to this warehouse", wait=wait, on_wait=on_wait):
+        yield
+
+
+@contextmanager
+def advisory_lock(target, key: int, *, doing: str, wait: float, on_wait=None):
+    """Hold PostgreSQL's session-level advisory lock `key` on `target` (a PostgreSQL URL) for the block, on
+    a connection of its own: builds on every host take turns, and the server drops the lock if its holder
+    dies. A build that finds it held says so once (`on_wait`: "another build ... is DOING: waiting for it")
+    and waits up to `wait` seconds, then stops with one line (a LockError: "... has been DOING for more than
+    WAIT s")."""
+    eng = engine(target)
     conn = eng.connect()
     try:
         conn.execution_options(isolation_level="AUTOCOMMIT")
-        ends, told = time.monotonic() + wait, False
-        while not conn.exec_driver_sql(f"select pg_try_advisory_lock({PUBLISH_LOCK_KEY})").scalar():
-            holder = conn.exec_driver_sql(
-                "select a.pid from pg_locks l join pg_stat_activity a on a.pid = l.pid "
-                f"where l.locktype = 'advisory' and l.granted and (l.classid::bigint << 32 | l.objid::bigint) = {PUBLISH_LOCK_KEY}"
-            ).scalar()
-            if time.monotonic() >= ends:
+        if not conn.exec_driver_sql(f"select pg_try_advisory_lock({key})").scalar():
+            if on_wait:
+                on_wait(f"another build (server pid {_lock_holder(conn, key)}) is {doing}: waiting for it")
+            conn.exec_driver_sql(f"set lock_timeout = {max(1, int(wait * 1000))}")  # milliseconds; 0 is none
+            try:
+                conn.exec_driver_sql(f"select pg_advisory_lock({key})")
+            except sa.exc.OperationalError as exc:
+                if getattr(exc.orig, "pgcode", None) != "55P03":  # lock_not_available: waited `wait`
+                    raise
                 raise LockError(
                     _shown(eng),
-                    f"another build (server pid {holder or '?'}) has been publishing to this warehouse for more "
-                    f"than {wait:g}s; try again when it has finished",
-                )
-            if on_wait and not told:
-                on_wait(f"another build (server pid {holder or '?'}) is publishing to this warehouse: waiting for it")
-                told = True
-            time.sleep(0.5)
+                    f"another build (server pid {_lock_holder(conn, key)}) has been {doing} for more than "
+                    f"{wait:g}s; try again when it has finished",
+                ) from None
         try:
             yield
         finally:
-            conn.exec_driver_sql(f"select pg_advisory_unlock({PUBLISH_LOCK_KEY})")
+            conn.exec_driver_sql(f"select pg_advisory_unlock({key})")
     finally:
         conn.close()
+
+
+def _lock_holder(conn: Connection, key: int) -> str:
+    """The server pid of the session holding advisory lock `key`, or '?'."""
+    pid = conn.exec_driver_sql(
+        "select a.pid from pg_locks l join pg_stat_activity a on a.pid = l.pid "
+        f"where l.locktype = 'advisory' and l.granted and (l.classid::bigint << 32 | l.objid::bigint) = {key}"
+    ).scalar()
+    return str(pid) if pid is not None else "?"
 
 
 def native(conn: Connection) -> duckdb.DuckDBPyConnection:

@@ -116,7 +116,7 @@ def test_a_storage_held_too_long_by_another_opener_is_one_clear_error(postgres_u
     with tables_created_alone(postgres_url):
         monkeypatch.setattr(dagster_storage, "TABLES_LOCK_WAIT_S", 0.2)
         with (
-            pytest.raises(LockError, match=r"opening the Dagster storage for more than 0\.2s"),
+            pytest.raises(LockError, match=r"has been opening this Dagster storage for more than 0\.2s"),
             tables_created_alone(postgres_url),
         ):
             pass
