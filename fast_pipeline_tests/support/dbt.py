@@ -58,11 +58,18 @@ def build_warehouse_models(target, work_dir: Path) -> None:
 
 
 def comparable_manifest(manifest) -> dict:
-    """A parsed manifest as dbt writes it, less when and by which invocation it was made."""
+    """A parsed manifest as dbt writes it, less when and by which invocation it was made, with a node's
+    sources in one order: dbt's parse lists those of a model that reads two (marts/party_links.sql) in
+    the order of a Python set, which changes with the process's hash seed."""
     written = manifest.writable_manifest().to_dict()
     written.pop("metadata")
     for resources in written.values():
         for resource in resources.values() if isinstance(resources, dict) else ():
             if isinstance(resource, dict):
                 resource.pop("created_at", None)
+                if "sources" in resource:
+                    resource["sources"] = sorted(resource["sources"])
+                depends_on = resource.get("depends_on")
+                if isinstance(depends_on, dict) and "nodes" in depends_on:
+                    depends_on["nodes"] = sorted(depends_on["nodes"])
     return written
