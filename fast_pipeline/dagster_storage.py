@@ -6,8 +6,8 @@ The generated dagster.yaml names the variable, not its value, so a password neve
 process that opens the instance needs the variable in its environment (prepare_environment exports it).
 The URL is checked when settings are read, and the server is reached once before a build starts, so a typo
 or a server that is down is one line naming the variable rather than a traceback from inside Dagster.
-Builds open the instance one at a time per database (tables_created_alone): a new database gets Dagster's
-tables from the first, whole.
+Every process opens the storage one at a time per database (tables_created_alone, taken by the storage class
+the file names, orchestration/postgres_storage.py): a new database gets Dagster's tables from the first, whole.
 """
 
 from __future__ import annotations
@@ -25,12 +25,17 @@ CONNECT_TIMEOUT_S = 10
 TABLES_LOCK_KEY = 0x66617374_64616773  # PostgreSQL advisory lock of Dagster's tables' creation ("fastdags")
 TABLES_LOCK_WAIT_S = 60  # creating them takes about a second
 
-# dagster-postgres's one `storage` section covers runs, the event log and schedules.
+# One `storage` section covers runs, the event log and schedules: dagster-postgres's storage, opened under
+# the lock (orchestration/postgres_storage.py), configured as dagster-postgres's own `postgres` section is.
+STORAGE_MODULE, STORAGE_CLASS = "fast_pipeline.orchestration.postgres_storage", "PostgresStorageCreatedAlone"
 STORAGE_YAML = f"""\
 storage:
-  postgres:
-    postgres_url:
-      env: {ENV}  # the URL stays in the environment, never in this file
+  custom:
+    module: {STORAGE_MODULE}
+    class: {STORAGE_CLASS}
+    config:
+      postgres_url:
+        env: {ENV}  # the URL stays in the environment, never in this file
 """
 
 
@@ -80,8 +85,8 @@ def check_reachable(text: str) -> None:
 
 @contextlib.contextmanager
 def tables_created_alone(text: str | None) -> Iterator[None]:
-    """Hold, on the storage's database, the lock under which builds open the Dagster instance (`text`: its
-    URL; None, SQLite: nothing to hold, a data directory has one writer).
+    """Hold, on the storage's database, the lock under which every process opens the Dagster storage
+    (`text`: its URL; None, SQLite: nothing to hold, a data directory has one writer).
 
     dagster-postgres creates its tables when a storage opens and finds none. Two processes doing that at once
     race inside PostgreSQL: CREATE TABLE checks the table's name, then separately its row type's, so the
@@ -94,5 +99,7 @@ def tables_created_alone(text: str | None) -> Iterator[None]:
         return
     from fast_pipeline.core import warehouse
 
-    with warehouse.advisory_lock(text, TABLES_LOCK_KEY, doing="opening this Dagster storage", wait=TABLES_LOCK_WAIT_S):
+    with warehouse.advisory_lock(
+        text, TABLES_LOCK_KEY, doing="opening this Dagster storage", wait=TABLES_LOCK_WAIT_S, who="another process"
+    ):
         yield

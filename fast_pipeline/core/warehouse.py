@@ -307,11 +307,11 @@ def publish_lock(target, wait: float = PUBLISH_WAIT, on_wait=None):
 
 
 @contextmanager
-def advisory_lock(target, key: int, *, doing: str, wait: float, on_wait=None):
+def advisory_lock(target, key: int, *, doing: str, wait: float, on_wait=None, who: str = "another build"):
     """Hold PostgreSQL's session-level advisory lock `key` on `target` (a PostgreSQL URL) for the block, on
     a connection of its own: builds on every host take turns, and the server drops the lock if its holder
-    dies. A build that finds it held says so once (`on_wait`: "another build ... is DOING: waiting for it")
-    and waits up to `wait` seconds, then stops with one line (a LockError: "... has been DOING for more than
+    dies. A build that finds it held says so once (`on_wait`: "WHO ... is DOING: waiting for it") and waits
+    up to `wait` seconds, then stops with one line (a LockError: "WHO ... has been DOING for more than
     WAIT s")."""
     eng = engine(target)
     conn = eng.connect()
@@ -319,7 +319,7 @@ def advisory_lock(target, key: int, *, doing: str, wait: float, on_wait=None):
         conn.execution_options(isolation_level="AUTOCOMMIT")
         if not conn.exec_driver_sql(f"select pg_try_advisory_lock({key})").scalar():
             if on_wait:
-                on_wait(f"another build (server pid {_lock_holder(conn, key)}) is {doing}: waiting for it")
+                on_wait(f"{who} (server pid {_lock_holder(conn, key)}) is {doing}: waiting for it")
             conn.exec_driver_sql(f"set lock_timeout = {max(1, int(wait * 1000))}")  # milliseconds; 0 is none
             try:
                 conn.exec_driver_sql(f"select pg_advisory_lock({key})")
@@ -328,7 +328,7 @@ def advisory_lock(target, key: int, *, doing: str, wait: float, on_wait=None):
                     raise
                 raise LockError(
                     _shown(eng),
-                    f"another build (server pid {_lock_holder(conn, key)}) has been {doing} for more than "
+                    f"{who} (server pid {_lock_holder(conn, key)}) has been {doing} for more than "
                     f"{wait:g}s; try again when it has finished",
                 ) from None
         try:

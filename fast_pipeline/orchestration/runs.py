@@ -28,7 +28,6 @@ from dagster._core.remote_origin import RemoteRepositoryOrigin
 from dagster._core.workspace.load import location_origins_from_yaml_paths
 from sqlalchemy.engine import Engine
 
-from fast_pipeline.dagster_storage import storage_url_from_env, tables_created_alone
 from fast_pipeline.orchestration.dagster_migrations import read_migrations_once
 from fast_pipeline.settings import REPO_ROOT
 
@@ -182,13 +181,10 @@ def instance_for_build() -> Iterator[DagsterInstance]:
     to keep one, as Dagster's webserver tells them: a build stores hundreds of events, and the connections
     were about a seventh of a cold build on PostgreSQL. A build keeps one open for its duration (the
     SQLite storages keep their own, see sqlite_event_log; this changes nothing for them). The storages read
-    Dagster's migration scripts once per process (dagster_migrations). On PostgreSQL, builds open the
-    instance (and a new database gets its tables) one at a time (dagster_storage.tables_created_alone)."""
+    Dagster's migration scripts once per process (dagster_migrations). On PostgreSQL, the storage opens
+    (and a new database gets its tables) one process at a time (orchestration/postgres_storage.py)."""
     read_migrations_once()
-    with tables_created_alone(storage_url_from_env()):
-        instance = DagsterInstance.get()
-        instance.run_storage, instance.event_log_storage, instance.schedule_storage  # noqa: B018 - opened now
-    with instance:
+    with DagsterInstance.get() as instance:
         instance.optimize_for_webserver(NO_STATEMENT_TIMEOUT, POOL_RECYCLE_S, POOL_MAX_OVERFLOW)
         try:
             yield instance

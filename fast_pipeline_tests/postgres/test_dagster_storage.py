@@ -15,7 +15,7 @@ from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage, Postgr
 
 from fast_pipeline.cli import main
 from fast_pipeline.core.errors import ConfigError, LockError
-from fast_pipeline.dagster_storage import ENV, check_url, tables_created_alone
+from fast_pipeline.dagster_storage import ENV, STORAGE_CLASS, STORAGE_MODULE, check_url, tables_created_alone
 from fast_pipeline.environment import prepare_environment
 from fast_pipeline.orchestration.runs import instance_for_build
 from fast_pipeline.orchestration.sqlite_run_storage import PooledSqliteRunStorage
@@ -36,7 +36,8 @@ def test_instance_keeps_runs_events_and_schedules_on_postgres(tmp_path, postgres
     settings = _settings(tmp_path, postgres_url)
     prepare_environment(settings)
     written = (settings.dagster_home / "dagster.yaml").read_text(encoding="utf-8")
-    assert yaml.safe_load(written)["storage"] == {"postgres": {"postgres_url": {"env": ENV}}}
+    storage = {"module": STORAGE_MODULE, "class": STORAGE_CLASS, "config": {"postgres_url": {"env": ENV}}}
+    assert yaml.safe_load(written)["storage"] == {"custom": storage}
     assert postgres_url not in written  # the URL (and any password in it) stays in the environment
     assert os.environ[ENV] == postgres_url
     with DagsterInstance.from_config(str(settings.dagster_home)) as instance:
@@ -75,23 +76,25 @@ def test_with_the_warehouse_on_postgres_too_runs_go_on_at_once_within_the_limits
     assert defs.resolve_job_def("us_dol_eo13126__editions").tags["source"] == "us_dol_eo13126"
 
 
-def _open_as_a_build(home: str, url: str, start, outcomes) -> None:
-    """In a child process: open the instance as a build does, once every child is ready."""
+def _open_the_instance(home: str, url: str, as_a_build: bool, start, outcomes) -> None:
+    """In a child process: open the instance as a build does, or as the webserver and the daemon do (from
+    the dagster.yaml alone), once every child is ready."""
     os.environ.update({"DAGSTER_HOME": home, ENV: url})
     start.wait(60)
     try:
-        with instance_for_build() as instance:
+        with instance_for_build() if as_a_build else DagsterInstance.get() as instance:
             instance.get_runs(limit=1)
         outcomes.put("opened")
     except Exception as exc:
         outcomes.put(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
 
 
-def test_builds_opening_a_new_storage_at_once_all_open_it(tmp_path, postgres_cluster, restore_environ):
+def test_processes_opening_a_new_storage_at_once_all_open_it(tmp_path, postgres_cluster, restore_environ):
     """dagster-postgres creates its tables when it finds none, and processes doing that at once raced inside
     PostgreSQL: `type "runs" already exists`, which it does not retry (two hosts' first builds on a new
-    database, test_builds_on_postgres.py). Eight builds at a time open each of four new databases: on the
-    code before the lock, some of them failed in every run."""
+    database, test_builds_on_postgres.py). Eight processes at a time, four builds and four that open the
+    instance as the webserver and the daemon do, open each of four new databases: on the code before the
+    lock, some of them failed in every run, and so did the webserver's kind when only builds took it."""
     ctx = multiprocessing.get_context("fork")  # children that have Dagster imported already: milliseconds
     outcomes = ctx.Queue()
     at_once, databases = 8, 4
@@ -100,8 +103,10 @@ def test_builds_opening_a_new_storage_at_once_all_open_it(tmp_path, postgres_clu
         settings = _settings(tmp_path / f"host-{n}", url)
         prepare_environment(settings)
         start = ctx.Barrier(at_once)
-        args = (str(settings.dagster_home), url, start, outcomes)
-        children = [ctx.Process(target=_open_as_a_build, args=args) for _ in range(at_once)]
+        children = [
+            ctx.Process(target=_open_the_instance, args=(str(settings.dagster_home), url, i % 2 == 0, start, outcomes))
+            for i in range(at_once)
+        ]
         for child in children:
             child.start()
         for child in children:
@@ -110,18 +115,23 @@ def test_builds_opening_a_new_storage_at_once_all_open_it(tmp_path, postgres_clu
     assert opened == ["opened"] * (at_once * databases), sorted(set(opened))
 
 
-def test_a_storage_held_too_long_by_another_opener_is_one_clear_error(postgres_url, monkeypatch):
+def test_a_storage_held_too_long_by_another_opener_is_one_clear_error(
+    tmp_path, postgres_url, monkeypatch, restore_environ
+):
+    """The webserver's way of opening the instance waits for the lock too, and gives up with one line."""
     from fast_pipeline import dagster_storage
 
+    settings = _settings(tmp_path, postgres_url)
+    prepare_environment(settings)
     with tables_created_alone(postgres_url):
         monkeypatch.setattr(dagster_storage, "TABLES_LOCK_WAIT_S", 0.2)
-        with (
-            pytest.raises(LockError, match=r"has been opening this Dagster storage for more than 0\.2s"),
-            tables_created_alone(postgres_url),
-        ):
+        held = r"another process \(server pid \d+\) has been opening this Dagster storage for more than 0\.2s"
+        with pytest.raises(LockError, match=held), tables_created_alone(postgres_url):
             pass
-    with tables_created_alone(postgres_url):  # released by its holder
-        pass
+        with pytest.raises(LockError, match=held):
+            DagsterInstance.from_config(str(settings.dagster_home)).get_runs()
+    with DagsterInstance.from_config(str(settings.dagster_home)) as instance:  # released by its holder
+        assert instance.get_runs() == []
 
 
 def test_without_the_url_the_instance_stays_on_sqlite(tmp_path, postgres_url, restore_environ):

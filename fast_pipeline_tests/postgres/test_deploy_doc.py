@@ -11,7 +11,8 @@ from dagster._core.instance.config import dagster_instance_config
 from dagster_docker import DockerRunLauncher
 from dagster_postgres import PostgresRunStorage
 
-from fast_pipeline.dagster_storage import ENV
+from fast_pipeline.dagster_storage import ENV, STORAGE_CLASS, STORAGE_MODULE
+from fast_pipeline.orchestration.postgres_storage import PostgresStorageCreatedAlone
 from fast_pipeline.settings import REPO_ROOT
 
 DEPLOY_MD = REPO_ROOT / "docs" / "deploy.md"
@@ -34,7 +35,8 @@ def test_every_example_dagster_yaml_passes_dagsters_instance_schema(tmp_path):
         home.mkdir()
         (home / "dagster.yaml").write_text(block, encoding="utf-8")
         config, _ = dagster_instance_config(str(home))  # raises DagsterInvalidConfigError, naming the key
-        assert config["storage"] == {"postgres": {"postgres_url": {"env": ENV}}}
+        storage = {"module": STORAGE_MODULE, "class": STORAGE_CLASS, "config": {"postgres_url": {"env": ENV}}}
+        assert config["storage"] == {"custom": storage}
 
 
 def test_the_example_instance_starts_against_postgres(tmp_path, postgres_url, monkeypatch):
@@ -45,6 +47,7 @@ def test_the_example_instance_starts_against_postgres(tmp_path, postgres_url, mo
         (home / "dagster.yaml").write_text(block, encoding="utf-8")
         with DagsterInstance.from_config(str(home)) as instance:
             assert isinstance(instance.run_storage, PostgresRunStorage)
+            assert instance.get_ref().storage_data.class_name == PostgresStorageCreatedAlone.__name__
             assert instance.get_runs() == []
             launcher = instance.run_launcher
             assert isinstance(launcher, DockerRunLauncher)
