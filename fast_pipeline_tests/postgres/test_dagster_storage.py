@@ -93,8 +93,8 @@ def test_processes_opening_a_new_storage_at_once_all_open_it(tmp_path, postgres_
     """dagster-postgres creates its tables when it finds none, and processes doing that at once raced inside
     PostgreSQL: `type "runs" already exists`, which it does not retry (two hosts' first builds on a new
     database, test_builds_on_postgres.py). Eight processes at a time, four builds and four that open the
-    instance as the webserver and the daemon do, open each of four new databases: on the code before the
-    lock, some of them failed in every run, and so did the webserver's kind when only builds took it."""
+    instance as the webserver and the daemon do, open each of four new databases: without the lock, some of
+    them failed in every run."""
     ctx = multiprocessing.get_context("fork")  # children that have Dagster imported already: milliseconds
     outcomes = ctx.Queue()
     at_once, databases = 8, 4
