@@ -309,10 +309,10 @@ def publish_lock(target, wait: float = PUBLISH_WAIT, on_wait=None):
 @contextmanager
 def advisory_lock(target, key: int, *, doing: str, wait: float, on_wait=None, who: str = "another build"):
     """Hold PostgreSQL's session-level advisory lock `key` on `target` (a PostgreSQL URL) for the block, on
-    a connection of its own: builds on every host take turns, and the server drops the lock if its holder
-    dies. A build that finds it held says so once (`on_wait`: "WHO ... is DOING: waiting for it") and waits
-    up to `wait` seconds, then stops with one line (a LockError: "WHO ... has been DOING for more than
-    WAIT s")."""
+    a connection of its own: processes on every host take turns (builds publishing, every process opening
+    a Dagster storage), and the server drops the lock if its holder dies. A caller that finds it held says
+    so once (`on_wait`: "WHO ... is DOING: waiting for it") and waits up to `wait` seconds, then stops with
+    one line (a LockError: "WHO ... has been DOING for more than WAIT s")."""
     eng = engine(target)
     conn = eng.connect()
     try:
